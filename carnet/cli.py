@@ -1,0 +1,215 @@
+"""The `carnet` command."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from config.i18n import set_language, t
+from config.settings import SettingsError, load_settings
+from ingest.connection import DEFAULT_PORTS, SECURITY_MODES, Account, ImapError, connect
+from store.db import transaction
+from store.logbook import LogbookRow, logbook_rows, mailbox_ids
+from store.secrets import SecretError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Carnet: job search evidence from a mailbox.")
+err = Console(stderr=True)
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr, never a traceback."""
+    try:
+        app()
+    except (SettingsError, SecretError) as exc:
+        err.print(f"carnet: {exc}", markup=False, highlight=False)
+        sys.exit(2)
+
+
+def _runtime():  # imported lazily: `carnet classify` needs no database
+    from carnet.runtime import open_runtime
+
+    return open_runtime()
+
+
+@app.command("classify")
+def classify_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Message files, or folders of .eml files.")],
+    me: Annotated[list[str], typer.Option("--me", help="The seeker's own address (repeatable).")] = [],  # noqa: B006
+) -> None:
+    """Classify message files offline; one JSON object per line."""
+    from carnet.offline import classify_files
+
+    failed = False
+    for line in classify_files(_expand(paths), frozenset(a.lower() for a in me)):
+        failed |= "error" in line
+        sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+    raise typer.Exit(1 if failed else 0)
+
+
+def _expand(paths: list[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.eml") if p.is_file())
+        else:
+            yield path
+
+
+@app.command()
+def link(
+    host: Annotated[str, typer.Option(help="IMAP server host name.")],
+    user: Annotated[str, typer.Option(help="Login, usually the e-mail address.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    port: Annotated[int | None, typer.Option(help="Port (993 for ssl, 143 otherwise).")] = None,
+    security: Annotated[str, typer.Option(help="ssl, starttls or plain (loopback only).")] = "ssl",
+    seeker: Annotated[str | None, typer.Option(help="The seeker's name (default: the user).")] = None,
+) -> None:
+    """Check the credentials against the server, then store the mailbox encrypted."""
+    from store.mailboxes import link_mailbox
+
+    settings = load_settings()
+    set_language(settings.lang)
+    key = settings.require_secret_key()
+    if security not in SECURITY_MODES:
+        _fail(t("bad_security", mailbox=f"{user}@{host}", detail=repr(security)))
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else ""
+    if not password:
+        _fail(t("password_missing"))
+    account = Account(host, port or DEFAULT_PORTS[security], security, user, password)
+    try:
+        connect(account, settings.timeout, settings.ca_file).logout()
+    except ImapError as exc:
+        _fail(str(exc))
+    runtime = _runtime()
+    with transaction(runtime.factory) as session:
+        mailbox = link_mailbox(session, key, account, seeker or user)
+        mailbox_id = mailbox.id
+    err.print(t("linked", id=mailbox_id, mailbox=account.label, seeker=seeker or user), highlight=False)
+    typer.echo(mailbox_id)
+
+
+@app.command()
+def sync(mailbox: Annotated[int | None, typer.Option(help="Only this mailbox id.")] = None) -> None:
+    """One pass over one or all mailboxes, now."""
+    from carnet.syncing import sync_now
+
+    runtime = _runtime()
+    with transaction(runtime.factory) as session:
+        ids = [mailbox] if mailbox is not None else mailbox_ids(session)
+    if not ids:
+        _fail(t("no_mailbox"))
+    reports = sync_now(runtime, ids, show_progress=sys.stderr.isatty())
+    for report in reports:
+        for error in report.errors:
+            err.print(error, markup=False, highlight=False)
+    typer.echo(
+        t(
+            "sync_summary",
+            mailboxes=len(reports),
+            messages=sum(r.messages for r in reports),
+            new=sum(r.new for r in reports),
+            failed=sum(r.failed for r in reports),
+            errors=sum(len(r.errors) for r in reports),
+        )
+    )
+    raise typer.Exit(1 if any(r.errors for r in reports) else 0)
+
+
+@app.command()
+def logbook(
+    mailbox: Annotated[int | None, typer.Option(help="Only this mailbox id.")] = None,
+    seeker: Annotated[str | None, typer.Option(help="Only this seeker.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, jsonl or csv.")] = "table",
+) -> None:
+    """Print the logbook."""
+    if fmt not in ("table", "jsonl", "csv"):
+        _fail(f"--format: {fmt!r}; use table, jsonl or csv.")
+    runtime = _runtime()
+    with transaction(runtime.factory) as session:
+        rows = logbook_rows(session, mailbox_id=mailbox, seeker=seeker)
+    print_logbook(rows, fmt)
+
+
+LOGBOOK_COLUMNS = ("date", "kind", "company", "position", "verification", "channel", "message_id")
+
+
+def print_logbook(rows: list[LogbookRow], fmt: str = "table") -> None:
+    if fmt == "jsonl":
+        for row in rows:
+            sys.stdout.write(json.dumps(row.as_json(), ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(LogbookRow.__dataclass_fields__))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row.as_json())
+    else:
+        table = Table(title=t("logbook_title"))
+        for column in ("#", "date", "kind", "company", "position", "verification", "channel"):
+            table.add_column(column)
+        for row in rows:
+            table.add_row(str(row.id), *(str(row.as_json()[c] or "") for c in LOGBOOK_COLUMNS[:-1]))
+        Console(width=max(Console().width, 120)).print(table)
+
+
+@app.command()
+def run() -> None:
+    """The scheduled worker, until SIGTERM or Ctrl-C."""
+    from carnet.worker import run_worker
+
+    run_worker(_runtime())
+
+
+@app.command()
+def demo(
+    keep: Annotated[Path | None, typer.Option(help="Keep the demo's data in this folder.")] = None,
+) -> None:
+    """The whole chain with no set-up: a local IMAP server, sample mail, a sync, the logbook."""
+    from carnet.demo import run_demo
+
+    run_demo(keep)
+
+
+@app.command("eval")
+def eval_cmd(
+    path: Annotated[Path, typer.Argument(help="A corpus folder with labels.jsonl files.")],
+    split: Annotated[str | None, typer.Option(help="Only dev or holdout.")] = None,
+) -> None:
+    """Precision, recall and extraction accuracy on a labelled corpus, with every error."""
+    from classify.evaluate import evaluate, render
+
+    report = evaluate(path, split=split)
+    for line in render(report):
+        typer.echo(line)
+
+
+@app.command("rotate-key")
+def rotate_key_cmd(
+    new_key_stdin: Annotated[bool, typer.Option("--new-key-stdin", help="Read the new key from stdin.")] = False,
+) -> None:
+    """Re-encrypt every mailbox secret under a new key (printed when generated)."""
+    from cryptography.fernet import Fernet
+
+    from store.secrets import rotate_key
+
+    runtime = _runtime()
+    old_key = runtime.settings.require_secret_key()
+    new_key = sys.stdin.readline().strip() if new_key_stdin else Fernet.generate_key().decode()
+    with transaction(runtime.factory) as session:
+        count = rotate_key(session, old_key, new_key)
+    err.print(t("key_rotated", count=count), highlight=False)
+    if not new_key_stdin:
+        typer.echo(new_key)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"carnet: {message}", markup=False, highlight=False)
+    raise typer.Exit(code)
+
+

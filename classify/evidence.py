@@ -1,0 +1,50 @@
+"""What classification produces: the evidence kind and what was extracted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    APPLICATION = "application"
+    ACKNOWLEDGEMENT = "acknowledgement"
+    REJECTION = "rejection"
+    INTERVIEW = "interview"
+    OFFER = "offer"
+    NONE = "none"
+
+
+class ApplicationType(StrEnum):
+    AD_RESPONSE = "ad_response"
+    SPONTANEOUS = "spontaneous"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the caller knows beyond the message itself.
+
+    `me` holds the seeker's own addresses (lower-case); `folder_role` is the role
+    of the folder the message was found in ("sent", "inbox", ...), or None offline.
+    """
+
+    me: frozenset[str] = frozenset()
+    folder_role: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: Kind
+    company: str | None
+    position: str | None
+    date: date | None
+    confidence: float
+    reasons: tuple[str, ...]
+    channel: str = "email"
+    application_type: ApplicationType | None = None
+    relay: str | None = None
+
+    @property
+    def is_evidence(self) -> bool:
+        return self.kind is not Kind.NONE

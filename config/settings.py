@@ -1,0 +1,140 @@
+"""Typed settings from a TOML file and the environment, validated at start.
+
+Precedence: environment (`CARNET_*`) over the config file over defaults. The
+config file is `CARNET_CONFIG` when set, else `carnet.toml` in the data folder.
+Every validation failure raises `SettingsError` with one line that names the
+setting and says how to fix it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+ENV_PREFIX = "CARNET_"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or wrong; the message names it and the fix."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    secret_key: str | None = None
+    evidence_threshold: float = 0.5
+    batch_size: int = 200
+    poll_interval: int = 300
+    tick_interval: int = 15
+    lease_seconds: int = 300
+    max_backoff: int = 3600
+    timeout: float = 30.0
+    max_message_bytes: int = 25_000_000
+    max_uidvalidity_resets: int = 3
+    trusted_authserv_ids: tuple[str, ...] = ("mx.google.com", "outlook.com", "mx.microsoft.com")
+    dns_servers: tuple[str, ...] = field(default=())
+    lang: str = "fr"
+    ca_file: str | None = None
+
+    def require_secret_key(self) -> str:
+        """The encryption key, or a SettingsError saying how to set one."""
+        if not self.secret_key:
+            raise SettingsError(
+                "CARNET_SECRET_KEY is not set: generate one with "
+                "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'` "
+                "and export it (or set secret_key in carnet.toml)."
+            )
+        return self.secret_key
+
+
+_INTS = {"batch_size", "poll_interval", "tick_interval", "lease_seconds", "max_backoff",
+         "max_message_bytes", "max_uidvalidity_resets"}
+_FLOATS = {"evidence_threshold", "timeout"}
+_LISTS = {"trusted_authserv_ids", "dns_servers"}
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "carnet"
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Read, merge and validate settings; raise SettingsError on the first bad one."""
+    env = dict(os.environ if env is None else env)
+    data_dir = Path(env.get("CARNET_DATA_DIR") or default_data_dir()).expanduser()
+    values = _read_file(Path(env.get("CARNET_CONFIG") or data_dir / "carnet.toml"))
+    known = {f.name for f in fields(Settings)}
+    for key in list(values):
+        if key not in known:
+            raise SettingsError(f"{key}: unknown setting in the config file; known: {', '.join(sorted(known))}.")
+    for name in known:
+        if ENV_PREFIX + name.upper() in env:
+            values[name] = env[ENV_PREFIX + name.upper()]
+    values["data_dir"] = data_dir
+    values.setdefault("database_url", f"sqlite:///{data_dir / 'carnet.db'}")
+    return Settings(**{name: _convert(name, value) for name, value in values.items()})
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot read the config file ({exc}); fix its TOML syntax.") from exc
+    return dict(data.get("carnet", data))
+
+
+def _convert(name: str, value: Any) -> Any:
+    env_name = ENV_PREFIX + name.upper()
+    if name in _INTS:
+        return _number(name, env_name, value, int, minimum=1)
+    if name in _FLOATS:
+        number = _number(name, env_name, value, float, minimum=0)
+        if name == "evidence_threshold" and number > 1:
+            raise SettingsError(f"{env_name}: {value!r} is above 1; give a number between 0 and 1.")
+        return number
+    if name in _LISTS:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list | tuple):
+            raise SettingsError(f"{env_name}: expected a comma-separated list, got {value!r}.")
+        return tuple(str(item).strip() for item in items if str(item).strip())
+    if name == "database_url":
+        return _database_url(str(value))
+    if name == "lang" and str(value) not in ("fr", "en"):
+        raise SettingsError(f"{env_name}: {value!r} is not a language Carnet speaks; use fr or en.")
+    return value if name == "data_dir" else (str(value) if value is not None else None)
+
+
+def _number(name: str, env_name: str, value: Any, kind: type, minimum: float) -> Any:
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{env_name}: {value!r} is not a {'whole ' if kind is int else ''}number; "
+                            f"set {name} to a number.") from None
+    if number < minimum:
+        raise SettingsError(f"{env_name}: {value!r} is below {minimum}; set a larger value.")
+    return number
+
+
+def _database_url(value: str) -> str:
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise SettingsError(
+            f"CARNET_DATABASE_URL: {value!r} is not a database URL; use e.g. "
+            "sqlite:////path/carnet.db or postgresql+psycopg://user@host:5432/carnet."
+        ) from None
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise SettingsError(
+            f"CARNET_DATABASE_URL: backend {url.get_backend_name()!r} is not supported; use sqlite or postgresql."
+        )
+    return value

@@ -1,0 +1,78 @@
+"""The parsed form of one mail message, as every later stage sees it.
+
+mail-parser does the MIME work; this dataclass is what we promise to the rest of
+Carnet, so that no caller depends on mail-parser's lossy accessors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Address:
+    """One mailbox of a From/To/Cc header: display name and lower-cased address."""
+
+    name: str
+    email: str
+
+    @property
+    def domain(self) -> str:
+        return self.email.rpartition("@")[2]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message reduced to what classification and the logbook need.
+
+    `text` is the readable body: the text/plain part, or the HTML part turned into
+    text when there is no plain part. `headers` keeps every header (lower-cased
+    names, values decoded) so that rules and verification can read what they need.
+    """
+
+    sha256: str
+    size: int
+    message_id: str | None
+    in_reply_to: str | None
+    references: tuple[str, ...]
+    date: datetime | None
+    sender: Address | None
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...]
+    reply_to: tuple[Address, ...]
+    subject: str
+    text: str
+    attachments: tuple[Attachment, ...] = ()
+    headers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    defects: tuple[str, ...] = ()
+
+    def header(self, name: str) -> str | None:
+        """First value of a header, or None when absent."""
+        values = self.headers.get(name.lower())
+        return values[0] if values else None
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What was verified at ingestion (DKIM, provider results); `level` is `dkim`, `provider` or `none`."""
+
+    level: str = "none"
+    auth_results: str | None = None
+    dkim_result: str | None = None
+    dkim_domain: str | None = None
+    dkim_selector: str | None = None
+    dkim_key_record: str | None = None
+    dkim_aligned: bool | None = None
+
+
+
+class ParseError(Exception):
+    """The bytes could not be turned into a Message; the reason is user-readable."""

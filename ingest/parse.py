@@ -1,0 +1,195 @@
+"""Raw RFC 5322 bytes → `Message`, through mail-parser.
+
+Parsing never raises anything but `ParseError`: real mail is full of broken
+MIME, unknown charsets and bad dates, and one bad message must not stop a pass.
+When mail-parser itself fails on a malformed structure, the standard library's
+lenient parser reads the same bytes and the failure is kept as a defect.
+"""
+
+from __future__ import annotations
+
+import email
+import email.errors
+import email.header
+import email.message
+import email.policy
+import email.utils
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import mailparser
+
+from ingest.html import html_to_text
+from ingest.message import Address, Attachment, Message, ParseError
+
+log = logging.getLogger(__name__)
+logging.getLogger("mailparser").setLevel(logging.ERROR)
+
+# Longer bodies are cut: evidence is stated early, and classification time stays bounded.
+MAX_TEXT_CHARS = 100_000
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What either parser extracted, before it becomes a `Message`."""
+
+    message: email.message.Message
+    plain: tuple[str, ...]
+    html: tuple[str, ...]
+    attachments: tuple[Attachment, ...]
+    defects: tuple[str, ...]
+
+
+def parse_message(raw: bytes) -> Message:
+    """Parse raw message bytes; raise `ParseError` with a readable reason on failure."""
+    if not raw or not raw.strip():
+        raise ParseError("empty message")
+    try:
+        return _to_message(raw, _with_mailparser(raw))
+    except RecursionError as exc:
+        raise ParseError("MIME structure nested too deeply") from exc
+    except Exception as exc:  # mail-parser raises many kinds on malformed input
+        failure = f"mailparser-failed:{type(exc).__name__}"
+    try:
+        return _to_message(raw, _with_stdlib(raw, failure))
+    except RecursionError as exc:
+        raise ParseError("MIME structure nested too deeply") from exc
+    except Exception as exc:
+        raise ParseError(f"unreadable MIME: {type(exc).__name__}: {exc}") from exc
+
+
+def _with_mailparser(raw: bytes) -> _Parts:
+    parsed = mailparser.parse_from_bytes(raw)
+    attachments = []
+    for item in parsed.attachments:
+        payload = item.get("payload") or ""
+        attachments.append(
+            Attachment(
+                filename=decode_header_value(item.get("filename") or ""),
+                content_type=(item.get("mail_content_type") or "application/octet-stream").lower(),
+                size=len(payload) * 3 // 4 if item.get("binary") else len(payload),
+            )
+        )
+    return _Parts(
+        message=parsed.message,
+        plain=tuple(parsed.text_plain),
+        html=tuple(parsed.text_html),
+        attachments=tuple(attachments),
+        defects=tuple(sorted(parsed.defects_categories)),
+    )
+
+
+def _with_stdlib(raw: bytes, failure: str) -> _Parts:
+    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    plain: list[str] = []
+    html: list[str] = []
+    attachments: list[Attachment] = []
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        payload = part.get_payload(decode=True) or b""
+        ctype = part.get_content_type()
+        filename = part.get_filename()
+        if filename or not ctype.startswith("text/"):
+            attachments.append(Attachment(decode_header_value(filename or ""), ctype, len(payload)))
+            continue
+        text = payload.decode(_charset(part), errors="replace")
+        (html if ctype == "text/html" else plain).append(text)
+    defects = {type(d).__name__ for part in msg.walk() for d in part.defects}
+    return _Parts(msg, tuple(plain), tuple(html), tuple(attachments), (failure, *sorted(defects)))
+
+
+def _charset(part: email.message.Message) -> str:
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        "".encode(charset)
+    except LookupError:
+        return "latin-1"
+    return charset
+
+
+def _to_message(raw: bytes, parts: _Parts) -> Message:
+    headers = _headers(parts.message)
+    first = {name: values[0] for name, values in headers.items()}
+    return Message(
+        sha256=hashlib.sha256(raw).hexdigest(),
+        size=len(raw),
+        message_id=_message_id(first.get("message-id")),
+        in_reply_to=_message_id(first.get("in-reply-to")),
+        references=tuple(_message_ids(first.get("references", ""))),
+        date=parse_date(first.get("date")),
+        sender=next(iter(parse_addresses(first.get("from"))), None),
+        to=parse_addresses(", ".join(headers.get("to", ()))),
+        cc=parse_addresses(", ".join(headers.get("cc", ()))),
+        reply_to=parse_addresses(first.get("reply-to")),
+        subject=" ".join((first.get("subject") or "").split()),
+        text=_body_text(parts)[:MAX_TEXT_CHARS],
+        attachments=parts.attachments,
+        headers=headers,
+        defects=parts.defects,
+    )
+
+
+def decode_header_value(value: str) -> str:
+    """Decode RFC 2047 words; undecodable parts are kept as they are."""
+    try:
+        return str(email.header.make_header(email.header.decode_header(value)))
+    except (LookupError, UnicodeError, ValueError, email.errors.HeaderParseError):
+        return value
+
+
+def _headers(msg: email.message.Message) -> dict[str, tuple[str, ...]]:
+    headers: dict[str, list[str]] = {}
+    for name, value in msg.items():
+        text = decode_header_value(str(value)) if value is not None else ""
+        headers.setdefault(name.lower(), []).append(" ".join(text.split()))
+    return {name: tuple(values) for name, values in headers.items()}
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """An aware datetime from a Date header; naive dates are taken as UTC."""
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _message_id(value: str | None) -> str | None:
+    ids = _message_ids(value or "")
+    return ids[0] if ids else None
+
+
+def _message_ids(value: str) -> list[str]:
+    """Message-IDs of a header, without angle brackets; a bare id is accepted."""
+    ids = []
+    for token in value.replace(">", "> ").split():
+        token = token.strip().strip("<>,").strip()
+        if "@" in token and len(token) <= 250:
+            ids.append(token)
+    return ids
+
+
+def parse_addresses(value: str | None) -> tuple[Address, ...]:
+    if not value:
+        return ()
+    found = []
+    for name, addr in email.utils.getaddresses([value]):
+        addr = addr.strip().strip("<>").lower()
+        if "@" in addr:
+            found.append(Address(name=" ".join(name.split()).strip("'\" "), email=addr))
+    return tuple(found)
+
+
+def _body_text(parts: _Parts) -> str:
+    plain = "\n".join(part for part in parts.plain if part and part.strip())
+    if plain.strip():
+        return plain.strip()
+    html = "\n".join(part for part in parts.html if part)
+    return html_to_text(html) if html.strip() else ""

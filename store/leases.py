@@ -1,0 +1,103 @@
+"""Claiming due mailboxes through the database, so workers never sync one twice.
+
+A claim is a compare-and-set on the lease columns, which is atomic on both
+SQLite and PostgreSQL; on PostgreSQL the candidates are first picked with
+`FOR UPDATE SKIP LOCKED` so that workers do not queue behind each other's rows.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from store.models import Mailbox
+
+
+def _due(now: datetime):
+    return (
+        (Mailbox.status == "active")
+        & (Mailbox.next_due_at <= now)
+        & or_(Mailbox.lease_expires_at.is_(None), Mailbox.lease_expires_at < now)
+    )
+
+
+def claim_due(session: Session, worker: str, lease: timedelta, limit: int, now: datetime | None = None) -> list[int]:
+    """Lease up to `limit` due mailboxes to `worker`; return their ids."""
+    now = now or datetime.now(UTC)
+    query = select(Mailbox.id).where(_due(now)).order_by(Mailbox.next_due_at).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    claimed = []
+    for mailbox_id in session.scalars(query).all():
+        result = session.execute(
+            update(Mailbox)
+            .where(Mailbox.id == mailbox_id, _due(now))
+            .values(lease_owner=worker, lease_expires_at=now + lease)
+        )
+        if result.rowcount == 1:
+            claimed.append(mailbox_id)
+    return claimed
+
+
+def claim_one(session: Session, mailbox_id: int, worker: str, lease: timedelta) -> bool:
+    """Lease one mailbox now, due or not (for `carnet sync`), unless another holds it."""
+    now = datetime.now(UTC)
+    result = session.execute(
+        update(Mailbox)
+        .where(
+            Mailbox.id == mailbox_id,
+            or_(Mailbox.lease_expires_at.is_(None), Mailbox.lease_expires_at < now, Mailbox.lease_owner == worker),
+        )
+        .values(lease_owner=worker, lease_expires_at=now + lease)
+    )
+    return result.rowcount == 1
+
+
+def renew(session: Session, mailbox_id: int, worker: str, lease: timedelta) -> bool:
+    """Extend a held lease; False when it was lost (expired and taken by another)."""
+    result = session.execute(
+        update(Mailbox)
+        .where(Mailbox.id == mailbox_id, Mailbox.lease_owner == worker)
+        .values(lease_expires_at=datetime.now(UTC) + lease)
+    )
+    return result.rowcount == 1
+
+
+def release_lease(session: Session, mailbox_id: int, worker: str) -> None:
+    """Give back a lease not used (the worker is stopping)."""
+    session.execute(
+        update(Mailbox)
+        .where(Mailbox.id == mailbox_id, Mailbox.lease_owner == worker)
+        .values(lease_owner=None, lease_expires_at=None)
+    )
+
+
+def release_success(session: Session, mailbox: Mailbox, interval: timedelta) -> None:
+    now = datetime.now(UTC)
+    mailbox.lease_owner = None
+    mailbox.lease_expires_at = None
+    mailbox.failures = 0
+    mailbox.last_error = None
+    mailbox.last_sync_at = now
+    mailbox.next_due_at = now + interval
+
+
+def release_failure(session: Session, mailbox: Mailbox, error: str, retryable: bool, max_backoff: int) -> None:
+    """Back off exponentially with full jitter; a non-retryable error parks the mailbox."""
+    now = datetime.now(UTC)
+    mailbox.lease_owner = None
+    mailbox.lease_expires_at = None
+    mailbox.failures += 1
+    mailbox.last_error = error[:2000]
+    if not retryable:
+        mailbox.status = "needs_relink"
+        return
+    mailbox.next_due_at = now + timedelta(seconds=backoff_seconds(mailbox.failures, max_backoff))
+
+
+def backoff_seconds(failures: int, max_backoff: int, base: float = 30.0) -> float:
+    ceiling = min(max_backoff, base * 2 ** min(failures - 1, 20))
+    return random.uniform(ceiling / 2, ceiling)

@@ -1,0 +1,78 @@
+"""Attaching an event to its application: the store side of `classify.linking`."""
+
+from __future__ import annotations
+
+from classify.linking import Candidate, link_reply
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from classify.evidence import Evidence, Kind
+from ingest.message import Message
+from store.models import Application, Event, SourceMessage
+
+
+def find_application(session: Session, seeker_id: int, message: Message, evidence: Evidence) -> Application:
+    """The application this evidence belongs to, created when none matches."""
+    application_id = link_reply(
+        evidence,
+        thread_ids=tuple(i for i in (message.in_reply_to, *message.references) if i),
+        candidates=_candidates(session, seeker_id, evidence),
+    )
+    if application_id is not None:
+        application = session.get(Application, application_id)
+        _complete(application, evidence)
+        return application
+    return _create(session, seeker_id, evidence)
+
+
+def _candidates(session: Session, seeker_id: int, evidence: Evidence) -> list[Candidate]:
+    rows = session.execute(
+        select(Application, SourceMessage.message_id)
+        .join(Event, Event.application_id == Application.id, isouter=True)
+        .join(SourceMessage, SourceMessage.id == Event.source_message_id, isouter=True)
+        .where(Application.seeker_id == seeker_id)
+    ).all()
+    by_id: dict[int, tuple[Application, set[str]]] = {}
+    for application, message_id in rows:
+        entry = by_id.setdefault(application.id, (application, set()))
+        if message_id:
+            entry[1].add(message_id)
+    return [
+        Candidate(
+            id=app.id,
+            company=app.company,
+            position=app.position,
+            first_date=app.first_date,
+            message_ids=frozenset(ids),
+            is_application=app.type is not None,
+        )
+        for app, ids in by_id.values()
+    ]
+
+
+def _complete(application: Application, evidence: Evidence) -> None:
+    """Fill what the application lacked from a later, more explicit message."""
+    application.company = application.company or evidence.company
+    application.position = application.position or evidence.position
+    if evidence.kind is Kind.APPLICATION and application.type is None:
+        application.type = evidence.application_type.value if evidence.application_type else "ad_response"
+        application.channel = evidence.channel
+    if evidence.date and (application.first_date is None or evidence.date < application.first_date):
+        application.first_date = evidence.date
+
+
+def _create(session: Session, seeker_id: int, evidence: Evidence) -> Application:
+    is_application = evidence.kind is Kind.APPLICATION
+    application = Application(
+        seeker_id=seeker_id,
+        company=evidence.company,
+        position=evidence.position,
+        channel=evidence.channel,
+        type=(evidence.application_type.value if evidence.application_type else "ad_response")
+        if is_application
+        else None,
+        first_date=evidence.date,
+    )
+    session.add(application)
+    session.flush()
+    return application

@@ -1,0 +1,180 @@
+"""The domain model as SQLAlchemy 2 typed tables.
+
+A message has two identities: where it is `(mailbox, folder, uidvalidity, uid)`
+(`MessageLocation`) and what it is, the SHA-256 of its raw bytes
+(`SourceMessage`). Both are unique constraints, so recording is idempotent.
+Only evidence messages are kept; everything else is read and forgotten.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Seeker(Base):
+    __tablename__ = "seekers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    mailboxes: Mapped[list[Mailbox]] = relationship(back_populates="seeker")
+
+
+class Mailbox(Base):
+    __tablename__ = "mailboxes"
+    __table_args__ = (UniqueConstraint("host", "port", "username", name="uq_mailbox_account"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
+    host: Mapped[str] = mapped_column(String(255))
+    port: Mapped[int] = mapped_column(Integer)
+    security: Mapped[str] = mapped_column(String(16))
+    username: Mapped[str] = mapped_column(String(320))
+    secret: Mapped[bytes] = mapped_column(LargeBinary)
+    addresses: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    next_due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_sync_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    seeker: Mapped[Seeker] = relationship(back_populates="mailboxes")
+
+    @property
+    def address_set(self) -> frozenset[str]:
+        return frozenset(a for a in self.addresses.split(",") if a)
+
+
+class FolderState(Base):
+    __tablename__ = "folder_states"
+    __table_args__ = (UniqueConstraint("mailbox_id", "name", name="uq_folder"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailbox_id: Mapped[int] = mapped_column(ForeignKey("mailboxes.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(500))
+    role: Mapped[str | None] = mapped_column(String(32))
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    highestmodseq: Mapped[int | None] = mapped_column(BigInteger)
+    uidvalidity_resets: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SourceMessage(Base):
+    __tablename__ = "source_messages"
+    __table_args__ = (UniqueConstraint("mailbox_id", "sha256", name="uq_source_content"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailbox_id: Mapped[int] = mapped_column(ForeignKey("mailboxes.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    in_reply_to: Mapped[str | None] = mapped_column(String(300))
+    references: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    from_addr: Mapped[str] = mapped_column(Text, default="")
+    to_addrs: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    outgoing: Mapped[bool] = mapped_column(default=False)
+    auth_results: Mapped[str | None] = mapped_column(Text)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    dkim_result: Mapped[str | None] = mapped_column(String(16))
+    dkim_domain: Mapped[str | None] = mapped_column(String(255))
+    dkim_selector: Mapped[str | None] = mapped_column(String(255))
+    dkim_key_record: Mapped[str | None] = mapped_column(Text)
+    dkim_aligned: Mapped[bool | None] = mapped_column()
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MessageLocation(Base):
+    __tablename__ = "message_locations"
+    __table_args__ = (
+        UniqueConstraint("mailbox_id", "folder", "uidvalidity", "uid", name="uq_location"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailbox_id: Mapped[int] = mapped_column(ForeignKey("mailboxes.id", ondelete="CASCADE"), index=True)
+    source_message_id: Mapped[int] = mapped_column(ForeignKey("source_messages.id", ondelete="CASCADE"))
+    folder: Mapped[str] = mapped_column(String(500))
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    uid: Mapped[int] = mapped_column(BigInteger)
+
+
+class ParseFailure(Base):
+    """A message that could not be parsed: where it is and why, never its content."""
+
+    __tablename__ = "parse_failures"
+    __table_args__ = (
+        UniqueConstraint("mailbox_id", "folder", "uidvalidity", "uid", name="uq_parse_failure"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailbox_id: Mapped[int] = mapped_column(ForeignKey("mailboxes.id", ondelete="CASCADE"), index=True)
+    folder: Mapped[str] = mapped_column(String(500))
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    uid: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Application(Base):
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
+    company: Mapped[str | None] = mapped_column(String(300))
+    position: Mapped[str | None] = mapped_column(String(300))
+    channel: Mapped[str] = mapped_column(String(100), default="email")
+    type: Mapped[str | None] = mapped_column(String(16))
+    first_date: Mapped[date | None] = mapped_column(Date)
+
+    events: Mapped[list[Event]] = relationship(back_populates="application")
+
+
+class Event(Base):
+    """One logbook entry. `seq`, `prev_hash` and `hash` chain a seeker's entries."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("seeker_id", "seq", name="uq_event_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    source_message_id: Mapped[int] = mapped_column(ForeignKey("source_messages.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    date: Mapped[date | None] = mapped_column(Date, index=True)
+    company: Mapped[str | None] = mapped_column(String(300))
+    position: Mapped[str | None] = mapped_column(String(300))
+    verification: Mapped[str] = mapped_column(String(16), default="none")
+    confidence: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    channel: Mapped[str] = mapped_column(String(100), default="email")
+    application_type: Mapped[str | None] = mapped_column(String(16))
+    demarche: Mapped[str | None] = mapped_column(String(8))
+    seq: Mapped[int] = mapped_column(Integer)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    application: Mapped[Application] = relationship(back_populates="events")
+    source: Mapped[SourceMessage] = relationship()

@@ -1,0 +1,207 @@
+"""Recording evidence idempotently, with the folder checkpoint in the same transaction.
+
+Durable first, checkpoint last (isync): a batch's evidence, its parse failures and
+the folder's new last UID are written in one transaction, so a crash either keeps
+all of it or none, and the next pass redoes exactly what was lost.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from classify.evidence import Evidence, Kind
+from ingest.message import Message, Proof
+from store.chain import GENESIS, event_content, event_hash
+from store.demarches import demarche_code
+from store.linking import find_application
+from store.models import Event, FolderState, Mailbox, MessageLocation, ParseFailure, Seeker, SourceMessage
+
+
+@dataclass(frozen=True)
+class Observed:
+    """One message read from a folder, parsed and classified as evidence."""
+
+    uid: int
+    raw: bytes
+    message: Message
+    evidence: Evidence
+    outgoing: bool
+    proof: Proof = field(default_factory=Proof)
+
+
+@dataclass(frozen=True)
+class Failure:
+    uid: int
+    reason: str
+
+
+def record_batch(
+    session: Session,
+    mailbox: Mailbox,
+    folder: FolderState,
+    last_uid: int,
+    observed: Sequence[Observed],
+    failures: Iterable[Failure] = (),
+) -> int:
+    """Record a batch and advance the folder's checkpoint; return the new events' count."""
+    new = sum(record_evidence(session, mailbox, folder, item) for item in observed if item.evidence.is_evidence)
+    for failure in failures:
+        _record_failure(session, mailbox, folder, failure)
+    folder.last_uid = max(folder.last_uid, last_uid)
+    session.add(folder)
+    return new
+
+
+def record_evidence(session: Session, mailbox: Mailbox, folder: FolderState, item: Observed) -> int:
+    """Record one evidence message once, whatever folder or resync it comes from."""
+    if _location(session, mailbox.id, folder, item.uid) is not None:
+        return 0
+    source = _existing_source(session, mailbox.id, item.message)
+    if source is not None:
+        _add_location(session, mailbox.id, folder, item.uid, source)
+        return 0
+    source = _add_source(session, mailbox, item)
+    _add_location(session, mailbox.id, folder, item.uid, source)
+    _add_event(session, mailbox, source, item)
+    return 1
+
+
+def _location(session: Session, mailbox_id: int, folder: FolderState, uid: int) -> MessageLocation | None:
+    return session.scalar(
+        select(MessageLocation).where(
+            MessageLocation.mailbox_id == mailbox_id,
+            MessageLocation.folder == folder.name,
+            MessageLocation.uidvalidity == folder.uidvalidity,
+            MessageLocation.uid == uid,
+        )
+    )
+
+
+def _existing_source(session: Session, mailbox_id: int, message: Message) -> SourceMessage | None:
+    """The same content already recorded: same bytes, or the same Message-ID (a copy)."""
+    same = SourceMessage.sha256 == message.sha256
+    if message.message_id:
+        same = same | (SourceMessage.message_id == message.message_id)
+    return session.scalars(select(SourceMessage).where(SourceMessage.mailbox_id == mailbox_id, same)).first()
+
+
+def _add_source(session: Session, mailbox: Mailbox, item: Observed) -> SourceMessage:
+    message, proof = item.message, item.proof
+    source = SourceMessage(
+        mailbox_id=mailbox.id,
+        sha256=message.sha256,
+        message_id=message.message_id,
+        in_reply_to=message.in_reply_to,
+        references=" ".join(message.references),
+        sent_at=message.date,
+        from_addr=message.sender.email if message.sender else "",
+        to_addrs=",".join(a.email for a in message.to),
+        subject=message.subject[:2000],
+        outgoing=item.outgoing,
+        auth_results=proof.auth_results,
+        raw=zlib.compress(item.raw, 6),
+        dkim_result=proof.dkim_result,
+        dkim_domain=proof.dkim_domain,
+        dkim_selector=proof.dkim_selector,
+        dkim_key_record=proof.dkim_key_record,
+        dkim_aligned=proof.dkim_aligned,
+        recorded_at=datetime.now(UTC),
+    )
+    session.add(source)
+    session.flush()
+    return source
+
+
+def _add_location(session: Session, mailbox_id: int, folder: FolderState, uid: int, source: SourceMessage) -> None:
+    session.add(
+        MessageLocation(
+            mailbox_id=mailbox_id,
+            source_message_id=source.id,
+            folder=folder.name,
+            uidvalidity=folder.uidvalidity,
+            uid=uid,
+        )
+    )
+
+
+def _add_event(session: Session, mailbox: Mailbox, source: SourceMessage, item: Observed) -> Event:
+    evidence = item.evidence
+    seeker = session.scalar(select(Seeker).where(Seeker.id == mailbox.seeker_id).with_for_update())
+    application = find_application(session, seeker.id, item.message, evidence)
+    event = Event(
+        seeker_id=seeker.id,
+        application_id=application.id,
+        source_message_id=source.id,
+        kind=evidence.kind.value,
+        date=evidence.date,
+        company=evidence.company,
+        position=evidence.position,
+        verification=_verification(session, seeker.id, item),
+        confidence=evidence.confidence,
+        reasons=",".join(evidence.reasons),
+        channel=evidence.channel,
+        application_type=evidence.application_type.value if evidence.application_type else None,
+        demarche=demarche_code(evidence.kind.value, application.type),
+        recorded_at=datetime.now(UTC),
+    )
+    _chain(session, seeker.id, event, source.sha256)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _chain(session: Session, seeker_id: int, event: Event, source_sha256: str) -> None:
+    last = session.scalars(
+        select(Event).where(Event.seeker_id == seeker_id).order_by(Event.seq.desc()).limit(1)
+    ).first()
+    event.seq = last.seq + 1 if last else 1
+    event.prev_hash = last.hash if last else GENESIS
+    event.hash = event_hash(event.prev_hash, event_content(event), source_sha256)
+
+
+def _verification(session: Session, seeker_id: int, item: Observed) -> str:
+    """The strongest proof held: DKIM or provider results first, then the thread."""
+    if item.proof.level != "none" or item.outgoing or item.evidence.kind is Kind.APPLICATION:
+        return item.proof.level
+    return "thread" if replies_to_seeker(session, seeker_id, item.message) else "none"
+
+
+def replies_to_seeker(session: Session, seeker_id: int, message: Message) -> bool:
+    """True when In-Reply-To/References names a message the seeker sent."""
+    ids = {message.in_reply_to, *message.references} - {None}
+    if not ids:
+        return False
+    found = session.scalar(
+        select(func.count(SourceMessage.id))
+        .join(Mailbox, Mailbox.id == SourceMessage.mailbox_id)
+        .where(Mailbox.seeker_id == seeker_id, SourceMessage.outgoing, SourceMessage.message_id.in_(ids))
+    )
+    return bool(found)
+
+
+def _record_failure(session: Session, mailbox: Mailbox, folder: FolderState, failure: Failure) -> None:
+    exists = session.scalar(
+        select(ParseFailure.id).where(
+            ParseFailure.mailbox_id == mailbox.id,
+            ParseFailure.folder == folder.name,
+            ParseFailure.uidvalidity == folder.uidvalidity,
+            ParseFailure.uid == failure.uid,
+        )
+    )
+    if exists is None:
+        session.add(
+            ParseFailure(
+                mailbox_id=mailbox.id,
+                folder=folder.name,
+                uidvalidity=folder.uidvalidity,
+                uid=failure.uid,
+                reason=failure.reason[:1000],
+                recorded_at=datetime.now(UTC),
+            )
+        )
