@@ -213,3 +213,10 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+from carnet import proof_commands  # noqa: E402
+
+app.command("show")(proof_commands.show)
+app.command("raw")(proof_commands.raw)
+app.command("verify")(proof_commands.verify)
+app.command("export")(proof_commands.export)
+app.command("verify-export")(proof_commands.verify_export)

@@ -53,6 +53,7 @@ def _server(root: Path) -> tuple[str, AbstractContextManager]:
 def run_demo(keep: Path | None = None) -> None:
     root = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="carnet-demo-"))
     root.mkdir(parents=True, exist_ok=True)
+    root.chmod(0o755)  # Dovecot's unprivileged processes must reach the server folder; data/ stays 0700
     env = {**os.environ, "CARNET_DATA_DIR": str(root / "data"), "CARNET_SECRET_KEY": Fernet.generate_key().decode()}
     env.pop("CARNET_DATABASE_URL", None)
     env.pop("CARNET_CONFIG", None)
@@ -60,8 +61,8 @@ def run_demo(keep: Path | None = None) -> None:
     console = Console(stderr=True)
     name, server = _server(root)
     try:
+        server.add_user(DEMO_USER, DEMO_PASSWORD)
         with server:
-            server.add_user(DEMO_USER, DEMO_PASSWORD)
             messages = sample_messages()
             for folder, raw in messages:
                 server.append(DEMO_USER, folder, raw)

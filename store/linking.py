@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from classify.linking import Candidate, link_reply
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from classify.evidence import Evidence, Kind
+from classify.linking import OpenApplication, Reply, link_reply
 from ingest.message import Message
 from store.models import Application, Event, SourceMessage
 
 
 def find_application(session: Session, seeker_id: int, message: Message, evidence: Evidence) -> Application:
     """The application this evidence belongs to, created when none matches."""
-    application_id = link_reply(
-        evidence,
-        thread_ids=tuple(i for i in (message.in_reply_to, *message.references) if i),
-        candidates=_candidates(session, seeker_id, evidence),
-    )
+    reply = Reply(evidence.company, evidence.position, evidence.date, message.in_reply_to, message.references)
+    application_id = link_reply(reply, _open_applications(session, seeker_id))
     if application_id is not None:
         application = session.get(Application, application_id)
         _complete(application, evidence)
@@ -25,7 +24,7 @@ def find_application(session: Session, seeker_id: int, message: Message, evidenc
     return _create(session, seeker_id, evidence)
 
 
-def _candidates(session: Session, seeker_id: int, evidence: Evidence) -> list[Candidate]:
+def _open_applications(session: Session, seeker_id: int) -> list[OpenApplication]:
     rows = session.execute(
         select(Application, SourceMessage.message_id)
         .join(Event, Event.application_id == Application.id, isouter=True)
@@ -38,14 +37,7 @@ def _candidates(session: Session, seeker_id: int, evidence: Evidence) -> list[Ca
         if message_id:
             entry[1].add(message_id)
     return [
-        Candidate(
-            id=app.id,
-            company=app.company,
-            position=app.position,
-            first_date=app.first_date,
-            message_ids=frozenset(ids),
-            is_application=app.type is not None,
-        )
+        OpenApplication(app.id, app.company, app.position, app.first_date or date.min, frozenset(ids))
         for app, ids in by_id.values()
     ]
 

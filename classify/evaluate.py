@@ -1,0 +1,190 @@
+"""Evaluation of classification against a labelled corpus.
+
+A corpus is a folder holding one or more `labels.jsonl` (searched recursively),
+one JSON object per line: `file` (relative to the labels file's folder), `kind`,
+`company`, `position`, `date`, `lang`, `me`, `split`, `application_type`,
+`channel`. Each file is parsed and classified with `Context(me=...)`; the report
+holds per-kind precision and recall, evidence precision and recall, the false
+evidence rate, field accuracies and every error with its file. Company and date compare normalized
+text (casefold, no accents, collapsed whitespace); a position matches when
+rapidfuzz's token_set_ratio of the normalized titles is at least 90, so that a
+title with or without its specialty ("Product Manager - Claims") counts.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from classify import DEFAULT_THRESHOLD, classify_many
+from classify.evidence import Context, Evidence, Kind
+from ingest.message import ParseError
+from ingest.parse import parse_message
+
+POSITION_MATCH = 90
+FIELDS = ("company", "position", "date")
+
+
+@dataclass(frozen=True)
+class Label:
+    path: Path
+    kind: Kind
+    company: str | None
+    position: str | None
+    date: str | None
+    lang: str
+    me: frozenset[str]
+    split: str
+
+
+@dataclass(frozen=True)
+class Ratio:
+    hits: int
+    total: int
+
+    @property
+    def value(self) -> float:
+        return self.hits / self.total if self.total else 1.0
+
+    def __str__(self) -> str:
+        return f"{self.value:.3f} ({self.hits}/{self.total})"
+
+
+@dataclass(frozen=True)
+class Report:
+    messages: int
+    precision: dict[Kind, Ratio]
+    recall: dict[Kind, Ratio]
+    evidence_precision: Ratio
+    evidence_recall: Ratio
+    false_evidence: Ratio
+    fields: dict[str, Ratio]
+    errors: list[str] = field(default_factory=list)
+
+
+def load_labels(root: Path, split: str | None = None) -> list[Label]:
+    """Every label under `root`, optionally only those of one split ("dev", "holdout")."""
+    labels = [label for path in sorted(root.rglob("labels.jsonl")) for label in _read(path)]
+    return [label for label in labels if split in (None, "all", label.split)]
+
+
+def _read(path: Path) -> Iterator[Label]:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            yield Label(
+                path=path.parent / row["file"],
+                kind=Kind(row["kind"]),
+                company=row.get("company"),
+                position=row.get("position"),
+                date=row.get("date"),
+                lang=row.get("lang", ""),
+                me=frozenset(a.lower() for a in row.get("me") or ()),
+                split=row.get("split", ""),
+            )
+
+
+def evaluate(root: Path, split: str | None = None,
+             threshold: float = DEFAULT_THRESHOLD) -> Report:
+    """Parse, classify and score every labelled message under `root`."""
+    labels, messages, errors = [], [], []
+    for label in load_labels(root, split):
+        try:
+            messages.append(parse_message(label.path.read_bytes()))
+            labels.append(label)
+        except (OSError, ParseError) as exc:
+            errors.append(f"{label.path}: unreadable: {exc}")
+    contexts = [Context(me=label.me) for label in labels]
+    return score(labels, classify_many(messages, contexts, threshold), errors)
+
+
+def score(labels: Sequence[Label], predictions: Sequence[Evidence],
+          errors: Sequence[str] = ()) -> Report:
+    """The report for predictions aligned with their labels."""
+    pairs = list(zip(labels, predictions, strict=True))
+    kinds = [k for k in Kind if k is not Kind.NONE]
+    return Report(
+        messages=len(pairs),
+        precision={k: _ratio(pairs, lambda lab, ev, k=k: ev.kind is k, k) for k in kinds},
+        recall={k: _ratio(pairs, lambda lab, ev, k=k: lab.kind is k, k) for k in kinds},
+        evidence_precision=_evidence(pairs, predicted=True),
+        evidence_recall=_evidence(pairs, predicted=False),
+        false_evidence=Ratio(
+            sum(1 for lab, ev in pairs if lab.kind is Kind.NONE and ev.is_evidence),
+            sum(1 for lab, _ in pairs if lab.kind is Kind.NONE),
+        ),
+        fields={name: _field_ratio(pairs, name) for name in FIELDS},
+        errors=[*errors, *(e for lab, ev in pairs for e in _errors(lab, ev))],
+    )
+
+
+Pairs = list[tuple[Label, Evidence]]
+
+
+def _ratio(pairs: Pairs, selected: Callable[[Label, Evidence], bool], kind: Kind) -> Ratio:
+    chosen = [(lab, ev) for lab, ev in pairs if selected(lab, ev)]
+    return Ratio(sum(1 for lab, ev in chosen if lab.kind is kind and ev.kind is kind), len(chosen))
+
+
+def _evidence(pairs: list[tuple[Label, Evidence]], predicted: bool) -> Ratio:
+    chosen = [(lab, ev) for lab, ev in pairs
+              if (ev.is_evidence if predicted else lab.kind is not Kind.NONE)]
+    hits = sum(1 for lab, ev in chosen if ev.is_evidence and lab.kind is not Kind.NONE)
+    return Ratio(hits, len(chosen))
+
+
+def _field_ratio(pairs: list[tuple[Label, Evidence]], name: str) -> Ratio:
+    both = [(lab, ev) for lab, ev in pairs if ev.is_evidence and lab.kind is not Kind.NONE]
+    return Ratio(sum(1 for lab, ev in both if field_matches(name, lab, ev)), len(both))
+
+
+def normalize(text: str | None) -> str:
+    """Casefold, accents removed, whitespace collapsed."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def field_matches(name: str, label: Label, evidence: Evidence) -> bool:
+    expected = normalize(getattr(label, name))
+    got = normalize(str(evidence.date) if name == "date" and evidence.date else
+                    getattr(evidence, name) if name != "date" else None)
+    if name == "position" and expected and got:
+        return fuzz.token_set_ratio(expected, got) >= POSITION_MATCH
+    return expected == got
+
+
+def _errors(label: Label, evidence: Evidence) -> Iterator[str]:
+    where = label.path.name
+    if label.kind is not evidence.kind:
+        yield f"{where}: kind {label.kind.value} != {evidence.kind.value} ({evidence.confidence})"
+    if label.kind is Kind.NONE or not evidence.is_evidence:
+        return
+    for name in FIELDS:
+        if not field_matches(name, label, evidence):
+            got = evidence.date if name == "date" else getattr(evidence, name)
+            yield f"{where}: {name} {getattr(label, name)!r} != {str(got)!r}" if got else \
+                f"{where}: {name} {getattr(label, name)!r} != None"
+
+
+def render(report: Report) -> list[str]:
+    """The report as plain text lines."""
+    lines = [f"messages: {report.messages}"]
+    for kind in report.precision:
+        lines.append(f"{kind.value:16} precision {report.precision[kind]}  "
+                     f"recall {report.recall[kind]}")
+    lines += [
+        f"evidence precision {report.evidence_precision}",
+        f"evidence recall    {report.evidence_recall}",
+        f"false evidence     {report.false_evidence}",
+        *(f"{name:18} {ratio}" for name, ratio in report.fields.items()),
+        f"errors: {len(report.errors)}",
+        *(f"  {error}" for error in report.errors),
+    ]
+    return lines

@@ -1,0 +1,88 @@
+"""What the rules look at: one message read once, with its direction and relay."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from classify.evidence import Context
+from classify.tables import Relay, lexicons, relay_by_domain
+from classify.text import Body, flat, split_body
+from ingest.message import Address, Message
+
+SENT_ROLES = frozenset({"sent", "\\sent"})
+_REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|tr|fwd?|wg)\s*(?:\[\d+\])?\s*:", re.I)
+_BULK_HEADERS = ("list-unsubscribe", "list-id")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A message as the rules see it.
+
+    `text` is the folded, flattened subject and new body without signature: the
+    part phrase rules decide on. `counterpart` is the other party: the sender of
+    incoming mail, the first recipient who is not the seeker for outgoing mail.
+    """
+
+    message: Message
+    outgoing: bool
+    relay: Relay | None
+    counterpart: Address | None
+    subject: str
+    text: str
+    body: Body
+    bulk: bool
+    is_reply: bool
+
+
+def read_facts(message: Message, context: Context) -> Facts:
+    outgoing = is_outgoing(message, context)
+    counterpart = _counterpart(message, context.me) if outgoing else message.sender
+    body = split_body(message.text, *_markers())
+    return Facts(
+        message=message,
+        outgoing=outgoing,
+        relay=find_relay(counterpart.domain) if counterpart else None,
+        counterpart=counterpart,
+        subject=flat(message.subject),
+        text=flat(f"{message.subject} .\n{body.decisive}"),
+        body=body,
+        bulk=_is_bulk(message),
+        is_reply=bool(message.in_reply_to or _REPLY_SUBJECT.match(message.subject)),
+    )
+
+
+def is_outgoing(message: Message, context: Context) -> bool:
+    """Sent by the seeker: found in a sent folder, or from one of their addresses."""
+    role = (context.folder_role or "").lower()
+    sender = message.sender.email if message.sender else ""
+    return role in SENT_ROLES or sender in context.me
+
+
+def find_relay(domain: str) -> Relay | None:
+    """The registry entry whose domain is `domain` or a parent of it."""
+    labels = domain.lower().split(".")
+    registry = relay_by_domain()
+    for i in range(len(labels) - 1):
+        relay = registry.get(".".join(labels[i:]))
+        if relay:
+            return relay
+    return None
+
+
+def _counterpart(message: Message, me: frozenset[str]) -> Address | None:
+    others = [a for a in (*message.to, *message.cc) if a.email not in me]
+    return others[0] if others else None
+
+
+def _is_bulk(message: Message) -> bool:
+    precedence = (message.header("precedence") or "").lower()
+    return precedence in {"bulk", "list", "junk"} or any(message.header(h) for h in _BULK_HEADERS)
+
+
+@cache
+def _markers() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+    quotes = tuple(p for lexicon in lexicons() for p in lexicon.quote_starts)
+    signatures = tuple(p for lexicon in lexicons() for p in lexicon.signature_starts)
+    return quotes, signatures

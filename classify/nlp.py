@@ -1,0 +1,40 @@
+"""spaCy, loaded once per process, for the named entities rules cannot see.
+
+Only the NER component is kept (it has its own embedding layer in
+fr_core_news_sm): the parser, tagger and lemmatizer cost time and give nothing
+here. An entity ruler in front of it tags the names of relays as PLATFORM, so
+that "Indeed" or "Welcome to the Jungle" are never taken for the employer.
+Nothing is ever downloaded: a missing model is an installation error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+import spacy
+from spacy.language import Language
+
+from classify.tables import relays
+
+MODEL = "fr_core_news_sm"
+SNIPPET_CHARS = 600
+_UNUSED = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter")
+
+Entities = list[tuple[str, str]]
+
+
+@cache
+def pipeline() -> Language:
+    nlp = spacy.load(MODEL, exclude=list(_UNUSED))
+    ruler = nlp.add_pipe("entity_ruler", before="ner")
+    ruler.add_patterns(  # type: ignore[attr-defined]
+        [{"label": "PLATFORM", "pattern": relay.name} for relay in relays()]
+    )
+    return nlp
+
+
+def entities(texts: Iterable[str]) -> Iterator[Entities]:
+    """(text, label) of the entities of each text's first SNIPPET_CHARS characters."""
+    for doc in pipeline().pipe(text[:SNIPPET_CHARS] for text in texts):
+        yield [(ent.text, ent.label_) for ent in doc.ents]

@@ -1,0 +1,42 @@
+"""Rules propose signals; `classify.scoring` turns them into a kind and a confidence.
+
+Each rule is a small class in the afew style: declarative attributes say when it
+applies (`direction`) and what it proposes, and one method, `signals`, reads the
+`Facts` of a message and yields `Signal`s. The chain is assembled by name in
+`CHAIN`, so a rule can be removed or reordered without touching the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+from classify.evidence import Kind
+from classify.facts import Facts
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A rule's vote: this message looks like `kind`, with this weight, because `reason`."""
+
+    kind: Kind
+    weight: float
+    reason: str
+    strong: bool = False
+
+
+class Rule:
+    """Base of every rule. `direction` is "incoming", "outgoing" or "any"."""
+
+    name: ClassVar[str]
+    direction: ClassVar[str] = "any"
+
+    def applies(self, facts: Facts) -> bool:
+        if self.direction == "any":
+            return True
+        return facts.outgoing == (self.direction == "outgoing")
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        raise NotImplementedError
+

@@ -1,0 +1,50 @@
+"""The rule chain, assembled by name."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from classify.facts import Facts
+from classify.rules import Rule, Signal
+from classify.rules.headers import BulkHeaders, CalendarInvite, PersonalSender, TrackingSystemSender
+from classify.rules.outgoing import (
+    ApplicationSubject,
+    ApplicationWording,
+    CvAttachment,
+    NotApplicationWording,
+    OutgoingReply,
+    PersonalRecipient,
+)
+from classify.rules.phrases import (
+    AcknowledgementPhrases,
+    ConfirmationPhrases,
+    InterviewPhrases,
+    NoisePhrases,
+    NoiseSubject,
+    OfferPhrases,
+    PersonalPhrases,
+    RejectionPhrases,
+)
+
+RULES: dict[str, type[Rule]] = {
+    rule.name: rule
+    for rule in (
+        AcknowledgementPhrases, RejectionPhrases, InterviewPhrases, OfferPhrases,
+        ConfirmationPhrases, NoisePhrases, NoiseSubject, PersonalPhrases, BulkHeaders,
+        TrackingSystemSender, CalendarInvite, PersonalSender, ApplicationWording,
+        ApplicationSubject, CvAttachment, NotApplicationWording, OutgoingReply,
+        PersonalRecipient,
+    )
+}
+CHAIN = tuple(RULES)
+
+
+@cache
+def chain(names: tuple[str, ...] = CHAIN) -> tuple[Rule, ...]:
+    """Instances of the named rules, in order."""
+    return tuple(RULES[name]() for name in names)
+
+
+def run_chain(facts: Facts, names: tuple[str, ...] = CHAIN) -> list[Signal]:
+    """Every signal of every rule of the chain that applies to this message."""
+    return [signal for rule in chain(names) if rule.applies(facts) for signal in rule.signals(facts)]

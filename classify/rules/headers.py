@@ -1,0 +1,59 @@
+"""Header rules: weak hints only, since ATS mail carries list headers too."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from classify.evidence import Kind
+from classify.facts import Facts
+from classify.rules import Rule, Signal
+from classify.tables import extraction
+
+
+class BulkHeaders(Rule):
+    """List-Unsubscribe, List-Id or Precedence: bulk."""
+
+    name = "bulk-headers"
+    direction = "incoming"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        if facts.bulk:
+            yield Signal(Kind.NONE, 0.2, self.name)
+
+
+class TrackingSystemSender(Rule):
+    """Mail from an applicant tracking system is about an application more often than not."""
+
+    name = "ats-sender"
+    direction = "incoming"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        if facts.relay is not None and facts.relay.kind == "ats":
+            yield Signal(Kind.ACKNOWLEDGEMENT, 0.25, f"{self.name}: {facts.relay.name}")
+
+
+class CalendarInvite(Rule):
+    """An employer's calendar invitation (.ics, text/calendar) is an interview or a test."""
+
+    name = "calendar-invite"
+    direction = "incoming"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        for attachment in facts.message.attachments:
+            if attachment.content_type == "text/calendar" or attachment.filename.lower().endswith(
+                ".ics"
+            ):
+                yield Signal(Kind.INTERVIEW, 0.45, self.name)
+                return
+
+
+class PersonalSender(Rule):
+    """Friends and family write from personal mailboxes; recruiters seldom do."""
+
+    name = "personal-sender"
+    direction = "incoming"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        sender = facts.counterpart
+        if sender is not None and sender.domain in extraction().personal_domains:
+            yield Signal(Kind.NONE, 0.35, self.name)

@@ -1,0 +1,107 @@
+"""Rules for the seeker's own mail: an application, or anything else (`none`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from classify.evidence import Kind
+from classify.facts import Facts
+from classify.rules import Rule, Signal
+from classify.tables import extraction, lexicons
+
+_CV_FILE = re.compile(
+    r"\b(?:cv|c\.v|resume|résumé|curriculum|lettre[ _-]?de[ _-]?motivation|lm|cover[ _-]?letter|"
+    r"candidature|application|motivation)\b|^cv|cv[._ -]",
+    re.I,
+)
+_DOCUMENT = re.compile(r"\.(?:pdf|docx?|odt|rtf)$", re.I)
+_SUBJECT_WORDS = re.compile(
+    r"\b(?:candidature|postuler|application|applying|cv|resume|poste|position|offre|job|stage|"
+    r"alternance)\b"
+)
+
+
+class ApplicationWording(Rule):
+    """Candidature wording in the new text (quotes are already cut)."""
+
+    name = "application-wording"
+    direction = "outgoing"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        found = {
+            match.group(0)
+            for lexicon in lexicons()
+            if lexicon.outgoing_application is not None
+            for match in lexicon.outgoing_application.finditer(facts.text)
+        }
+        if found:
+            weight = 1 - 0.45 * 0.5 ** (len(found) - 1)
+            yield Signal(Kind.APPLICATION, weight, f"{self.name}: {sorted(found)[0][:50]}", True)
+
+
+class ApplicationSubject(Rule):
+    name = "application-subject"
+    direction = "outgoing"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        match = _SUBJECT_WORDS.search(facts.subject)
+        if match:
+            yield Signal(Kind.APPLICATION, 0.35, f"{self.name}: {match.group(0)}")
+
+
+class CvAttachment(Rule):
+    """A CV or cover letter attached; any other document counts a little."""
+
+    name = "cv-attachment"
+    direction = "outgoing"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        names = [a.filename for a in facts.message.attachments if a.filename]
+        if any(_CV_FILE.search(name) for name in names):
+            yield Signal(Kind.APPLICATION, 0.6, self.name, True)
+        elif any(_DOCUMENT.search(name) for name in names):
+            yield Signal(Kind.APPLICATION, 0.25, f"{self.name}: document")
+
+
+class NotApplicationWording(Rule):
+    """A follow-up, a thank-you, a request for advice, a confirmation of availability."""
+
+    name = "not-application-wording"
+    direction = "outgoing"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        for strong in (True, False):
+            for lexicon in lexicons():
+                pattern = (lexicon.outgoing_not_application if strong
+                           else lexicon.outgoing_not_application_weak)
+                match = pattern.search(facts.text) if pattern else None
+                if match:
+                    reason = f"{self.name}({lexicon.lang}): {match.group(0)[:50]}"
+                    yield Signal(Kind.NONE, 0.85 if strong else 0.4, reason, strong)
+                    return
+
+
+class OutgoingReply(Rule):
+    """Answering a thread the seeker did not start is rarely an application."""
+
+    name = "outgoing-reply"
+    direction = "outgoing"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        if facts.is_reply:
+            yield Signal(Kind.NONE, 0.45, self.name)
+
+
+class PersonalRecipient(Rule):
+    """Mail to oneself is never an application; to a personal mailbox, weakly not one."""
+
+    name = "personal-recipient"
+    direction = "outgoing"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        recipient = facts.counterpart
+        if recipient is None:
+            yield Signal(Kind.NONE, 0.9, f"{self.name}: to oneself", True)
+        elif recipient.domain in extraction().personal_domains:
+            yield Signal(Kind.NONE, 0.5, self.name)

@@ -1,0 +1,176 @@
+"""Phrase rules for incoming mail: what the employer, its ATS or a job board says."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import ClassVar
+
+from classify.evidence import Kind
+from classify.facts import Facts
+from classify.rules import Rule, Signal
+from classify.rules.negation import NEGATION_REACH, clause_before, has_cue, last_words
+from classify.tables import Lexicon, Phrases, lexicons
+
+
+class PhraseRule(Rule):
+    """Matches one lexicon section; at most one strong and one weak signal per language.
+
+    A `negatable` phrase is dropped when its clause holds a negation cue ("nous ne
+    sommes pas en mesure de vous proposer un entretien"); a `hedged_to` phrase
+    preceded by a conditional ("si votre profil correspond, nous vous proposerons
+    un entretien") becomes a weak signal of that kind instead. A phrase that
+    `looks_back` is dropped after a retrospective cue ("suite à votre entretien").
+    """
+
+    direction = "incoming"
+    section: ClassVar[str]
+    kind: ClassVar[Kind]
+    strong_weight: ClassVar[float]
+    weak_weight: ClassVar[float]
+    negatable: ClassVar[bool] = True
+    hedged_to: ClassVar[Kind | None] = None
+    hedges: ClassVar[str] = "hedges"
+    looks_back: ClassVar[bool] = False
+    stated: ClassVar[bool] = True
+
+    def phrases(self, lexicon: Lexicon) -> Phrases:
+        return lexicon.kinds[self.section]
+
+    def kind_for(self, facts: Facts) -> Kind:
+        return self.kind
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        for lexicon in lexicons():
+            phrases = self.phrases(lexicon)
+            yield from self._first(phrases.strong, facts, lexicon, strong=True)
+            yield from self._first(phrases.weak, facts, lexicon, strong=False)
+
+    def _first(self, pattern: re.Pattern[str] | None, facts: Facts, lexicon: Lexicon,
+               strong: bool) -> Iterator[Signal]:
+        if pattern is None:
+            return
+        for match in pattern.finditer(facts.text):
+            signal = self._judge(match, facts, lexicon, strong)
+            if signal:
+                yield signal
+                return
+
+    def _judge(self, match: re.Match[str], facts: Facts, lexicon: Lexicon,
+               strong: bool) -> Signal | None:
+        reason = f"{self.name}({lexicon.lang}): {match.group(0)[:50]}"
+        clause = clause_before(facts.text, match.start())
+        if self.negatable and has_cue(clause[-NEGATION_REACH:], lexicon.negations):
+            return None
+        if self.looks_back and has_cue(last_words(clause, 4), lexicon.retrospective):
+            return None
+        if self.hedged_to and has_cue(clause, getattr(lexicon, self.hedges)):
+            return Signal(self.hedged_to, self.weak_weight, f"{reason} [hedged]")
+        weight = self.strong_weight if strong else self.weak_weight
+        return Signal(self.kind_for(facts), weight, reason, strong and self.stated)
+
+
+class AcknowledgementPhrases(PhraseRule):
+    """Receipt of an application; said by a job board, it confirms the seeker applied."""
+
+    name = "acknowledgement-phrase"
+    section = "acknowledgement"
+    kind = Kind.ACKNOWLEDGEMENT
+    strong_weight = 0.8
+    weak_weight = 0.45
+
+    def kind_for(self, facts: Facts) -> Kind:
+        return _on_board(facts, self.kind)
+
+
+class RejectionPhrases(PhraseRule):
+    name = "rejection-phrase"
+    section = "rejection"
+    kind = Kind.REJECTION
+    strong_weight = 0.9
+    weak_weight = 0.35
+    negatable = False
+    hedged_to = Kind.ACKNOWLEDGEMENT
+    hedges = "rejection_hedges"
+
+
+class InterviewPhrases(PhraseRule):
+    name = "interview-phrase"
+    section = "interview"
+    kind = Kind.INTERVIEW
+    strong_weight = 0.8
+    weak_weight = 0.25
+    hedged_to = Kind.ACKNOWLEDGEMENT
+    looks_back = True
+
+
+class OfferPhrases(PhraseRule):
+    name = "offer-phrase"
+    section = "offer"
+    kind = Kind.OFFER
+    strong_weight = 0.85
+    weak_weight = 0.2
+    hedged_to = Kind.ACKNOWLEDGEMENT
+    looks_back = True
+
+
+class ConfirmationPhrases(PhraseRule):
+    """"Your application was sent/received": an application from a job board, else an ack."""
+
+    name = "confirmation-phrase"
+    kind = Kind.ACKNOWLEDGEMENT
+    strong_weight = 0.8
+    weak_weight = 0.4
+
+    def phrases(self, lexicon: Lexicon) -> Phrases:
+        return lexicon.confirmation
+
+    def kind_for(self, facts: Facts) -> Kind:
+        return _on_board(facts, self.kind)
+
+
+def _on_board(facts: Facts, kind: Kind) -> Kind:
+    """A job board's "we received / sent your application" is the application itself."""
+    on_board = facts.relay is not None and facts.relay.kind == "job_board"
+    return Kind.APPLICATION if on_board else kind
+
+
+class NoisePhrases(PhraseRule):
+    """Job alerts, newsletters, account mail, marketing, webinars, surveys."""
+
+    name = "noise-phrase"
+    kind = Kind.NONE
+    strong_weight = 0.8
+    weak_weight = 0.3
+    negatable = False
+    stated = False
+
+    def phrases(self, lexicon: Lexicon) -> Phrases:
+        return lexicon.noise
+
+
+class PersonalPhrases(PhraseRule):
+    """Private life: friends' wishes, health, housing, the employment service's follow-up."""
+
+    name = "personal-phrase"
+    kind = Kind.NONE
+    strong_weight = 0.8
+    weak_weight = 0.3
+    negatable = False
+
+    def phrases(self, lexicon: Lexicon) -> Phrases:
+        return lexicon.personal
+
+
+class NoiseSubject(Rule):
+    """Marketing and alerts say so in their subject; employers' replies do not."""
+
+    name = "noise-subject"
+    direction = "incoming"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        for lexicon in lexicons():
+            match = lexicon.noise.strong.search(facts.subject) if lexicon.noise.strong else None
+            if match:
+                yield Signal(Kind.NONE, 0.5, f"{self.name}({lexicon.lang}): {match.group(0)}", True)
+                return

@@ -1,0 +1,185 @@
+"""The configuration tables of classification, read once per process from `config/`.
+
+Tables are data: the sender registry (`relays.toml`), one phrase lexicon per
+language (`lexicon_*.toml`) and the extraction tables (`extraction.toml`).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+LANGUAGES = ("fr", "en")
+ORG = (
+    r"(?P<company>[A-Z0-9ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ][\w&'’+-]*(?:\.\w+)*"
+    r"(?:[ ](?:[A-Z0-9ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ&][\w&'’+-]*(?:\.\w+)*|de|du|des|la|le|et|&|of|and|the|for)){0,4})"
+)
+POS = (
+    r"[:«\"“]?\s*(?P<position>(?:[^\n.!?;:«»\"“”()\[\]<>]|\([^()\n]{1,20}\)){2,120})"
+)
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """Compiled alternations of one lexicon section, strong and weak."""
+
+    strong: re.Pattern[str] | None
+    weak: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    lang: str
+    kinds: dict[str, Phrases]
+    confirmation: Phrases
+    noise: Phrases
+    personal: Phrases
+    outgoing_application: re.Pattern[str] | None
+    outgoing_not_application: re.Pattern[str] | None
+    outgoing_not_application_weak: re.Pattern[str] | None
+    negations: frozenset[str]
+    hedges: tuple[str, ...]
+    rejection_hedges: tuple[str, ...]
+    retrospective: tuple[str, ...]
+    quote_starts: tuple[re.Pattern[str], ...]
+    signature_starts: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class Relay:
+    """One applicant tracking system or job board of the sender registry."""
+
+    name: str
+    kind: str
+    domains: tuple[str, ...]
+    company_in: tuple[str, ...]
+    subject_patterns: tuple[re.Pattern[str], ...] = ()
+    body_patterns: tuple[re.Pattern[str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Extraction:
+    legal_suffixes: frozenset[str]
+    trailing_words: frozenset[str]
+    department_words: frozenset[str]
+    company_stopwords: frozenset[str]
+    leading_stopwords: frozenset[str]
+    personal_domains: frozenset[str]
+    infrastructure_labels: frozenset[str]
+    two_part_suffixes: frozenset[str]
+    display_name: tuple[re.Pattern[str], ...]
+    company: tuple[re.Pattern[str], ...]
+    subject_prefixes: re.Pattern[str]
+    subject_positions: tuple[re.Pattern[str], ...]
+    body_positions: tuple[re.Pattern[str], ...]
+    position_cleanup: tuple[re.Pattern[str], ...]
+    position_stops: tuple[str, ...]
+    position_rejected: frozenset[str]
+    dates: tuple[re.Pattern[str], ...]
+    months: dict[str, int]
+    spontaneous: tuple[str, ...]
+
+
+def _load(name: str) -> dict[str, Any]:
+    with resources.files("config").joinpath(name).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _alternation(patterns: list[str], flags: int = 0) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+
+
+def _bounded(patterns: list[str]) -> re.Pattern[str] | None:
+    return _alternation([rf"\b(?:{p})" for p in patterns])
+
+
+def _phrases(section: dict[str, Any]) -> Phrases:
+    bounded = [rf"\b(?:{p})" for p in section.get("strong", [])]
+    weak = [rf"\b(?:{p})" for p in section.get("weak", [])]
+    return Phrases(strong=_alternation(bounded), weak=_alternation(weak))
+
+
+def _compile_all(patterns: list[str], flags: int = 0) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p.replace("{ORG}", ORG).replace("{POS}", POS), flags) for p in patterns)
+
+
+@cache
+def lexicons() -> tuple[Lexicon, ...]:
+    """The French and English lexicons, compiled."""
+    return tuple(_lexicon(_load(f"lexicon_{lang}.toml")) for lang in LANGUAGES)
+
+
+def _lexicon(data: dict[str, Any]) -> Lexicon:
+    outgoing = data.get("outgoing", {})
+    return Lexicon(
+        lang=data["lang"],
+        kinds={kind: _phrases(section) for kind, section in data["kinds"].items()},
+        confirmation=_phrases(data.get("confirmation", {})),
+        noise=_phrases(data.get("noise", {})),
+        personal=_phrases(data.get("personal", {})),
+        outgoing_application=_bounded(outgoing.get("application", [])),
+        outgoing_not_application=_bounded(outgoing.get("not_application", [])),
+        outgoing_not_application_weak=_bounded(outgoing.get("not_application_weak", [])),
+        negations=frozenset(data["negation"]["cues"]),
+        hedges=tuple(data["negation"]["hedges"]),
+        rejection_hedges=tuple(data["negation"]["rejection_hedges"]),
+        retrospective=tuple(data["negation"]["retrospective"]),
+        quote_starts=_compile_all(data["quote"]["starts"], re.M),
+        signature_starts=_compile_all(data["signature"]["starts"], re.M),
+    )
+
+
+@cache
+def relays() -> tuple[Relay, ...]:
+    """The sender registry."""
+    return tuple(
+        Relay(
+            name=item["name"],
+            kind=item["kind"],
+            domains=tuple(item["domains"]),
+            company_in=tuple(item.get("company_in", ("display_name", "subject", "body"))),
+            subject_patterns=_compile_all(item.get("subject_patterns", [])),
+            body_patterns=_compile_all(item.get("body_patterns", [])),
+        )
+        for item in _load("relays.toml")["relay"]
+    )
+
+
+@cache
+def relay_by_domain() -> dict[str, Relay]:
+    return {domain: relay for relay in relays() for domain in relay.domains}
+
+
+@cache
+def extraction() -> Extraction:
+    """The extraction tables, compiled."""
+    data = _load("extraction.toml")
+    position, dates = data["position"], data["date"]
+    months = {name: i + 1 for key in ("months_fr", "months_en") for i, name in enumerate(dates[key])}
+    return Extraction(
+        legal_suffixes=frozenset(data["legal_suffixes"]),
+        trailing_words=frozenset(data["trailing_words"]),
+        department_words=frozenset(data["department_words"]),
+        company_stopwords=frozenset(data["company_stopwords"]),
+        leading_stopwords=frozenset(data["leading_stopwords"]),
+        personal_domains=frozenset(data["personal_domains"]),
+        infrastructure_labels=frozenset(data["infrastructure_labels"]),
+        two_part_suffixes=frozenset(data["two_part_suffixes"]),
+        display_name=_compile_all(data["display_name"]["patterns"]),
+        company=_compile_all(data["company"]["patterns"]),
+        subject_prefixes=re.compile(position["subject_prefixes"], re.I),
+        subject_positions=_compile_all(position["subject_patterns"]),
+        body_positions=_compile_all(position["body_patterns"]),
+        position_cleanup=_compile_all(position["cleanup"], re.I),
+        position_stops=tuple(position["stops"]),
+        position_rejected=frozenset(position["rejected"]),
+        dates=_compile_all(dates["patterns"]),
+        months=months,
+        spontaneous=tuple(data["application_type"]["spontaneous"]),
+    )

@@ -1,0 +1,66 @@
+"""Cheap triage on headers: which messages ingest downloads whole.
+
+A sync's watermark moves past whatever triage skips, and a skipped message is
+never seen again. So triage is permissive: it only refuses mail that clearly
+cannot be evidence — nothing job-related anywhere in its headers *and* sent in
+bulk, from a personal mailbox or from an automated sender. Everything the seeker
+sent, everything from a known ATS or job board, every reply or forward and every
+subject or display name with a job word (French or English, accents optional)
+is a candidate; so is any other mail from a person at an organisation, since a
+recruiter may write "Quick question" or "Bonjour".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from classify.facts import SENT_ROLES, find_relay
+from classify.tables import extraction
+from classify.text import fold
+from ingest.message import Address
+
+_JOB_WORDS = re.compile(
+    r"candidat|postul|entretien|recrut|emploi|poste\b|offre|\bcv\b|\brh\b|\bdrh\b|embauche|"
+    r"\bstage|alternance|contrat|\bcdi\b|\bcdd\b|interim|mission|convocation|rendez-vous|\brdv\b|"
+    r"disponibilit|opportunit|dossier|profil|demarche|suite a|votre retour|reponse|"
+    r"\bjobs?\b|applica|appl(?:y|ied)|interview|\boffer|position|\brole\b|hiring|\bhire|career|"
+    r"talent|resume|vacanc|assessment|onboarding|next steps?|opportunity|\bhr\b|people team|"
+    r"recruit|screen|availability|candidacy|welcome to the team"
+)
+_REPLY = re.compile(r"^\s*(?:re|aw|sv|tr|fwd?|fw|wg)\s*(?:\[\d+\])?\s*:", re.I)
+_AUTOMATED = re.compile(r"no-?reply|do-?not-?reply|ne-?pas-?repondre|notification|mailer|news|info@")
+_THREAD_HEADERS = ("in-reply-to", "references")
+_BULK_HEADERS = ("list-unsubscribe", "list-id")
+
+
+def is_candidate(subject: str, sender: Address | None, headers: Mapping[str, str],
+                 folder_role: str | None, me: frozenset[str]) -> bool:
+    """True unless the headers show the message cannot be evidence (see the module doc)."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    if _is_seekers(sender, folder_role, me) or _is_thread(subject, lowered):
+        return True
+    if sender is not None and find_relay(sender.domain) is not None:
+        return True
+    if _JOB_WORDS.search(fold(f"{subject} {sender.name if sender else ''}")):
+        return True
+    return not (_is_bulk(lowered) or _is_personal_or_automated(sender))
+
+
+def _is_seekers(sender: Address | None, folder_role: str | None, me: frozenset[str]) -> bool:
+    return (folder_role or "").lower() in SENT_ROLES or (sender is not None and sender.email in me)
+
+
+def _is_thread(subject: str, headers: Mapping[str, str]) -> bool:
+    return bool(_REPLY.match(subject)) or any(headers.get(h) for h in _THREAD_HEADERS)
+
+
+def _is_bulk(headers: Mapping[str, str]) -> bool:
+    precedence = headers.get("precedence", "").strip().lower()
+    return precedence in {"bulk", "list", "junk"} or any(headers.get(h) for h in _BULK_HEADERS)
+
+
+def _is_personal_or_automated(sender: Address | None) -> bool:
+    if sender is None:
+        return True
+    return sender.domain in extraction().personal_domains or bool(_AUTOMATED.search(sender.email))

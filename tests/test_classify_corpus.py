@@ -1,0 +1,84 @@
+"""Floors on the labelled corpus, and robustness on the shared MIME corpus."""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from classify import classify
+from classify.evaluate import Report, evaluate, render
+from classify.evidence import Context
+from ingest.message import ParseError
+from ingest.parse import parse_message
+
+CORPUS = Path(__file__).parent / "corpus"
+MIME = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mime"
+SKIPPED_SUFFIXES = {".md", ".tsv"}
+PER_MESSAGE_SECONDS = 2.0
+
+# Floors just under what the rules reach on the whole corpus (dev + holdout, 479 messages).
+FLOORS = {
+    "evidence_precision": 0.975,  # reached 0.985 [target 0.98]
+    "evidence_recall": 0.97,  # reached 0.978 [target 0.95]
+    "company": 0.63,  # reached 0.648 [target 0.95]
+    "position": 0.68,  # reached 0.697 [target 0.90]
+    "date": 0.99,  # reached 0.992 [target 0.99]
+}
+FALSE_EVIDENCE_CEILING = 0.025  # reached 0.019 [target 0.01]
+
+
+@cache
+def corpus_report() -> Report:
+    return evaluate(CORPUS)
+
+
+needs_corpus = pytest.mark.skipif(not any(CORPUS.rglob("labels.jsonl")), reason="no corpus")
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", ["evidence_precision", "evidence_recall"])
+def test_evidence_floor(name: str) -> None:
+    report = corpus_report()
+    assert getattr(report, name).value >= FLOORS[name], "\n".join(render(report))
+
+
+@needs_corpus
+def test_false_evidence_ceiling() -> None:
+    report = corpus_report()
+    assert report.false_evidence.value <= FALSE_EVIDENCE_CEILING, "\n".join(render(report))
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", ["company", "position", "date"])
+def test_field_floor(name: str) -> None:
+    report = corpus_report()
+    assert report.fields[name].value >= FLOORS[name], "\n".join(render(report))
+
+
+@needs_corpus
+def test_every_labelled_file_is_readable() -> None:
+    assert not [e for e in corpus_report().errors if "unreadable" in e]
+
+
+def _mime_files() -> list[Path]:
+    return sorted(p for p in MIME.rglob("*") if p.is_file() and p.suffix not in SKIPPED_SUFFIXES)
+
+
+@pytest.mark.skipif(not MIME.is_dir(), reason="no shared MIME corpus")
+def test_every_mime_message_classifies() -> None:
+    """Parse + classify never raises (but ParseError), and each message stays fast."""
+    slow, classified = [], 0
+    for path in _mime_files():
+        try:
+            message = parse_message(path.read_bytes())
+        except ParseError:
+            continue
+        started = time.perf_counter()
+        classify(message, Context(me=frozenset({"me@example.org"})))
+        classified += 1
+        if time.perf_counter() - started > PER_MESSAGE_SECONDS:
+            slow.append(path)
+    assert classified and not slow

@@ -1,0 +1,241 @@
+"""Table tests of the classification rules and of extraction."""
+
+from __future__ import annotations
+
+from datetime import date
+from email.message import EmailMessage
+
+import pytest
+
+from classify import classify
+from classify.evidence import ApplicationType, Context, Kind
+from classify.extract import clean_position
+from classify.tables import lexicons
+from classify.text import fold, split_body
+from classify.triage import is_candidate
+from ingest.message import Address, Message
+from ingest.parse import parse_message
+
+ME = "camille.durand@gmail.com"
+
+
+def mail(sender: str, subject: str, body: str, *, to: str = ME,
+         date_header: str = "Mon, 03 Mar 2025 10:00:00 +0100", attachment: str | None = None,
+         headers: dict[str, str] | None = None) -> Message:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, to, subject
+    message["Date"] = date_header
+    message["Message-ID"] = "<test@example.org>"
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(body)
+    if attachment:
+        message.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf",
+                               filename=attachment)
+    return parse_message(message.as_bytes())
+
+
+def incoming(sender: str, subject: str, body: str, **kwargs: object) -> Message:
+    return mail(sender, subject, body, **kwargs)  # type: ignore[arg-type]
+
+
+def run(message: Message, me: str = ME) -> tuple[str, str | None, str | None]:
+    evidence = classify(message, Context(me=frozenset({me})))
+    return evidence.kind.value, evidence.company, evidence.position
+
+
+KIND_CASES = [
+    # negation beside thanks: a rejection
+    ("Acme Recrutement <rh@acme.fr>", "Votre candidature",
+     "Merci pour votre candidature. Nous ne pouvons pas donner suite à votre candidature.",
+     "rejection"),
+    ("Acme Recrutement <rh@acme.fr>", "Votre candidature",
+     "Nous avons bien reçu votre candidature et reviendrons vers vous.", "acknowledgement"),
+    # negated interview phrase
+    ("Acme RH <rh@acme.fr>", "Votre candidature",
+     "Malheureusement, nous ne sommes pas en mesure de vous proposer un entretien.", "rejection"),
+    # hedged interview: a promise, not an invitation
+    ("Acme RH <rh@acme.fr>", "Candidature reçue",
+     "Nous avons bien reçu votre candidature. Si votre profil correspond, nous vous "
+     "proposerons un entretien.", "acknowledgement"),
+    ("Acme RH <rh@acme.fr>", "Entretien",
+     "Nous souhaiterions vous rencontrer. Quelles sont vos disponibilités la semaine prochaine ?",
+     "interview"),
+    ("Jane <jane@acme.com>", "Next steps",
+     "We'd like to schedule a call with the hiring manager. Please share your availability.",
+     "interview"),
+    ("Acme <no-reply@acme.com>", "Your application",
+     "Unfortunately, we have decided to move forward with other candidates.", "rejection"),
+    ("Acme <hr@acme.com>", "Offer",
+     "We are delighted to offer you the position. Your offer letter is attached.", "offer"),
+    # job alert and marketing: none
+    ("Indeed <alert@indeed.com>", "12 nouvelles offres Data Analyst",
+     "12 nouvelles offres correspondant à votre recherche. Postulez maintenant !", "none"),
+    ("LinkedIn <jobs-noreply@linkedin.com>", "Jobs you may be interested in",
+     "New jobs you may be interested in. Apply now with Easy Apply.", "none"),
+    ("Coach <news@coach.com>", "Préparez votre entretien",
+     "Préparez votre entretien avec notre webinaire gratuit.", "none"),
+    # job board confirmation: an application
+    ("Indeed <indeedapply@indeed.com>", "Candidature envoyée",
+     "Votre candidature a bien été envoyée à Acme.", "application"),
+    # ATS confirmation: an acknowledgement
+    ("Acme <noreply@myworkday.com>", "Thank you for applying",
+     "Thank you for applying. We have received your application.", "acknowledgement"),
+]
+
+
+@pytest.mark.parametrize(("sender", "subject", "body", "kind"), KIND_CASES)
+def test_kind(sender: str, subject: str, body: str, kind: str) -> None:
+    assert run(incoming(sender, subject, body))[0] == kind
+
+
+def test_quoted_history_does_not_decide() -> None:
+    body = ("Merci, je suis disponible mardi.\n\nLe lun. 3 mars 2025 à 10:00, Acme <rh@acme.fr> "
+            "a écrit :\n> Nous souhaiterions vous rencontrer pour un entretien.\n")
+    message = mail(f"Camille <{ME}>", "Re: Entretien", body, to="rh@acme.fr")
+    assert run(message)[0] == "none"
+
+
+def test_outlook_header_block_is_quote() -> None:
+    body = ("Bien noté, merci.\n\nDe : Acme <rh@acme.fr>\nEnvoyé : lundi 3 mars 2025\n"
+            "À : Camille\nObjet : Entretien\n\nNous avons le plaisir de vous proposer le poste.")
+    kept = split_body(body, lexicons()[0].quote_starts, lexicons()[0].signature_starts)
+    assert "plaisir" not in kept.full
+
+
+def test_signature_is_cut_for_deciding_but_kept_for_extraction() -> None:
+    body = "Merci pour votre candidature.\n\nCordialement,\nL'équipe recrutement Acme"
+    kept = split_body(body, lexicons()[0].quote_starts, lexicons()[0].signature_starts)
+    assert "Acme" not in kept.decisive and "Acme" in kept.full
+
+
+DIRECTION_CASES = [
+    ("Candidature au poste de Data Analyst",
+     "Bonjour, je me permets de vous adresser ma candidature. Veuillez trouver ci-joint mon CV.",
+     "CV_Camille.pdf", "application"),
+    ("Relance : candidature Data Analyst",
+     "Je me permets de revenir vers vous concernant ma candidature envoyée le 3 mars.",
+     None, "none"),
+    ("Ce weekend", "Salut, on se voit samedi ?", None, "none"),
+]
+
+
+@pytest.mark.parametrize(("subject", "body", "attachment", "kind"), DIRECTION_CASES)
+def test_outgoing(subject: str, body: str, attachment: str | None, kind: str) -> None:
+    message = mail(f"Camille <{ME}>", subject, body, to="jobs@acme.fr", attachment=attachment)
+    assert run(message)[0] == kind
+
+
+def test_outgoing_cannot_be_an_employer_reply() -> None:
+    message = mail(f"Camille <{ME}>", "Entretien",
+                   "Nous souhaiterions vous rencontrer pour un entretien.", to="rh@acme.fr")
+    assert run(message)[0] in {"application", "none"}
+
+
+def test_sent_folder_role_means_outgoing_whatever_the_alias() -> None:
+    message = mail("Camille <alias@pro.fr>", "Candidature spontanée",
+                   "Je vous adresse ma candidature spontanée. Ci-joint mon CV.", to="rh@acme.fr",
+                   attachment="cv.pdf")
+    evidence = classify(message, Context(me=frozenset(), folder_role="sent"))
+    assert evidence.kind is Kind.APPLICATION
+    assert evidence.application_type is ApplicationType.SPONTANEOUS
+    assert evidence.company == "Acme"
+
+
+COMPANY_CASES = [
+    ("Decathlon Recrutement <noreply@decathlon.com>", "Decathlon"),
+    ("Acme via Greenhouse <no-reply@greenhouse.io>", "Acme"),
+    ("Workday <acme@myworkday.com>", "Acme"),
+    ("Careers <noreply@acme.wd3.myworkdayjobs.com>", "Acme"),
+    ("Talent Acquisition - Globex <noreply@globex.com>", "Globex"),
+    ("Initech SAS Recrutement <rh@initech.fr>", "Initech"),
+]
+
+
+@pytest.mark.parametrize(("sender", "company"), COMPANY_CASES)
+def test_company_from_sender(sender: str, company: str) -> None:
+    message = incoming(sender, "Votre candidature", "Nous avons bien reçu votre candidature.")
+    assert run(message)[1] == company
+
+
+def test_company_from_body_for_a_job_board() -> None:
+    message = incoming("Indeed <indeedapply@indeed.com>", "Candidature envoyée",
+                       "Votre candidature a bien été envoyée à Globex.")
+    evidence = classify(message, Context(me=frozenset({ME})))
+    assert (evidence.company, evidence.channel) == ("Globex", "Indeed")
+
+
+POSITION_CASES = [
+    ("Data Analyst (H/F)", "Data Analyst"),
+    ("Développeur Python F/H - Réf. 12345", "Développeur Python"),
+    ("Software Engineer (m/w/d)", "Software Engineer"),
+    ("Chef de projet h/f/x #4567", "Chef de projet"),
+    ("Product Manager (R-0012)", "Product Manager"),
+    ("Data Engineer Ref: ABC-12", "Data Engineer"),
+    ("Comptable M/F chez Acme", "Comptable"),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), POSITION_CASES)
+def test_clean_position(raw: str, expected: str) -> None:
+    assert clean_position(raw) == expected
+
+
+SUBJECT_CASES = [
+    ("Candidature au poste de Chargée de communication (H/F)", "Chargée de communication"),
+    ("Your application for the Backend Engineer position", "Backend Engineer"),
+    ("Candidature : Data Analyst - Réf 123", "Data Analyst"),
+]
+
+
+@pytest.mark.parametrize(("subject", "expected"), SUBJECT_CASES)
+def test_position_from_subject(subject: str, expected: str) -> None:
+    message = incoming("Acme RH <rh@acme.fr>", subject, "Nous avons bien reçu votre candidature.")
+    assert run(message)[2] == expected
+
+
+def test_date_is_the_paris_day_across_midnight() -> None:
+    message = incoming("Acme RH <rh@acme.fr>", "Votre candidature",
+                       "Nous avons bien reçu votre candidature.",
+                       date_header="Mon, 03 Mar 2025 23:30:00 +0000")
+    assert classify(message, Context()).date == date(2025, 3, 4)
+
+
+def test_platform_states_the_application_date() -> None:
+    message = incoming("HelloWork <notification@hellowork.com>", "Candidature envoyée",
+                       "Votre candidature a bien été envoyée à Acme le 12/03/2025.",
+                       date_header="Fri, 14 Mar 2025 10:00:00 +0100")
+    assert classify(message, Context()).date == date(2025, 3, 12)
+
+
+def test_below_threshold_is_none_with_reasons_kept() -> None:
+    message = incoming("Acme RH <rh@acme.fr>", "Votre candidature",
+                       "Nous avons bien reçu votre candidature.")
+    evidence = classify(message, Context(), threshold=0.99)
+    assert evidence.kind is Kind.NONE and evidence.reasons and evidence.confidence > 0
+
+
+def test_fold_keeps_length() -> None:
+    text = "Électricien « chargé » d’affaires – Œuvre ß"
+    assert len(fold(text)) == len(text)
+
+
+TRIAGE_CASES = [
+    ("Hello", "friend@gmail.com", {}, "sent", True),
+    ("Hello", ME, {}, None, True),
+    ("Weekly digest", "news@shop.com", {"List-Unsubscribe": "<x>"}, None, False),
+    ("Votre candidature", "news@shop.com", {"List-Unsubscribe": "<x>"}, None, True),
+    ("Re: un point", "friend@gmail.com", {}, None, True),
+    ("Update", "noreply@greenhouse.io", {"List-Id": "x"}, None, True),
+    ("Photos du weekend", "friend@gmail.com", {}, None, False),
+    ("Quick question", "jane@acme.com", {}, None, True),
+    ("Entretien", "a@b.fr", {"Precedence": "bulk"}, None, True),
+    ("Your order has shipped", "no-reply@shop.com", {}, None, False),
+]
+
+
+@pytest.mark.parametrize(("subject", "email", "headers", "role", "expected"), TRIAGE_CASES)
+def test_triage(subject: str, email: str, headers: dict[str, str], role: str | None,
+                expected: bool) -> None:
+    sender = Address(name="", email=email)
+    assert is_candidate(subject, sender, headers, role, frozenset({ME})) is expected
