@@ -1,0 +1,129 @@
+"""Link → sync → logbook through the `carnet` command, on real Dovecot, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+
+import pytest
+from typer.testing import CliRunner
+
+from carnet.cli import app
+from carnet.demo import sample_messages
+from tests.conftest import ImapAccount
+
+runner = CliRunner()
+
+# What the sample mailbox must give: (kind, company, position, date); nothing else.
+EXPECTED = {
+    ("application", "Boulangerie Moreau", "Vendeuse en boulangerie", "2026-10-05"),
+    ("application", "Atelier Numérique", "Développeuse web junior", "2026-10-07"),
+    ("application", "Northwind", "Junior Data Analyst", "2026-10-09"),
+    ("acknowledgement", "Northwind Logistics", "Junior Data Analyst", "2026-10-09"),
+    ("acknowledgement", "Decathlon", "Conseiller de vente sports d'eau", "2026-10-12"),
+    ("application", "Leroy Merlin", "Conseiller de vente jardin", "2026-10-13"),
+    ("rejection", "Boulangerie Moreau", "Vendeuse en boulangerie", "2026-10-16"),
+    ("interview", "Atelier Numérique", "Développeuse web junior", "2026-10-19"),
+    ("offer", "Atelier Numérique", "développeuse web junior", "2026-10-27"),
+}
+LOOK_ALIKES = ("Indeed", "Apec", "LinkedIn", "Welcome to the Jungle", "Julie")
+
+
+def carnet(*args: str, stdin: str | None = None) -> str:
+    result = runner.invoke(app, list(args), input=stdin)
+    assert result.exit_code == 0, (args, result.output, result.exception)
+    return result.stdout
+
+
+def seed(account: ImapAccount, sent_folder: str = "Sent") -> None:
+    for folder, raw in sample_messages():
+        account.append(sent_folder if folder == "Sent" else folder, raw)
+
+
+def link(account: ImapAccount) -> str:
+    out = carnet("link", "--host", account.host, "--port", str(account.port), "--user", account.user,
+                 "--security", "plain", "--password-stdin", "--seeker", "Léa Martin", stdin=account.password + "\n")
+    return out.strip().splitlines()[-1]
+
+
+def logbook(mailbox: str | None = None) -> list[dict]:
+    args = ["logbook", "--format", "jsonl"] + (["--mailbox", mailbox] if mailbox else [])
+    return [json.loads(line) for line in carnet(*args).splitlines()]
+
+
+def entries(rows: list[dict]) -> set[tuple]:
+    return {(r["kind"], r["company"], r["position"], r["date"]) for r in rows}
+
+
+@pytest.fixture
+def database(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("CARNET_DATABASE_URL", db_url)
+    return db_url
+
+
+def test_link_sync_logbook_gives_the_sample_evidence_and_nothing_else(imap_user: ImapAccount, database: str) -> None:
+    seed(imap_user)
+    mailbox = link(imap_user)
+    carnet("sync", "--mailbox", mailbox)
+    rows = logbook(mailbox)
+    assert entries(rows) == EXPECTED
+    assert not any(r["company"] and r["company"].startswith(LOOK_ALIKES) for r in rows)
+    assert {"date", "kind", "company", "position", "verification", "message_id"} <= set(rows[0])
+    threaded = {r["kind"]: r["verification"] for r in rows if r["company"] == "Boulangerie Moreau"}
+    assert threaded == {"application": "none", "rejection": "thread"}
+
+
+def test_a_second_sync_records_nothing_new_and_the_server_is_unchanged(imap_user: ImapAccount, database: str) -> None:
+    seed(imap_user)
+    imap_user.server.append(imap_user.user, "INBOX", sample_messages()[0][1], flags=("\\Seen", "\\Flagged"))
+    before = imap_user.snapshot()
+    mailbox = link(imap_user)
+    carnet("sync")
+    first = logbook()
+    summary = carnet("sync")
+    assert logbook() == first
+    assert " 0 nouvelle" in summary
+    assert imap_user.snapshot() == before
+    assert len(first) == len(EXPECTED)
+    assert mailbox == "1"
+
+
+def test_a_message_appended_after_a_sync_is_picked_up_by_the_next(imap_user: ImapAccount, database: str) -> None:
+    messages = sample_messages()
+    late = next(raw for folder, raw in messages if b"inbox-07" in raw or b"refus-moreau-77" in raw)
+    for folder, raw in messages:
+        if raw is not late:
+            imap_user.append(folder, raw)
+    link(imap_user)
+    carnet("sync")
+    assert "rejection" not in {r["kind"] for r in logbook()}
+    imap_user.append("INBOX", late)
+    carnet("sync")
+    rejections = [r for r in logbook() if r["kind"] == "rejection"]
+    assert [(r["company"], r["date"], r["verification"]) for r in rejections] == [
+        ("Boulangerie Moreau", "2026-10-16", "thread")
+    ]
+
+
+def test_french_sent_folder_and_unflagged_sent_items_are_both_found(imap_user_fr: ImapAccount) -> None:
+    folders = imap_user_fr.folders()
+    assert "\\Sent" in folders["Éléments envoyés"]
+    assert "\\Sent" not in folders["Sent Items"]
+    raw_by_name = {path.name: path.read_bytes() for path in (files("carnet") / "demo_mail").iterdir()}
+    imap_user_fr.append("Éléments envoyés", raw_by_name["sent-01-candidature-boulangerie.eml"])
+    imap_user_fr.append("Sent Items", raw_by_name["sent-03-application-northwind.eml"])
+    link(imap_user_fr)
+    carnet("sync")
+    companies = {(r["kind"], r["company"]) for r in logbook()}
+    assert companies == {("application", "Boulangerie Moreau"), ("application", "Northwind")}
+
+
+def test_wrong_password_fails_cleanly_and_stores_nothing(imap_user: ImapAccount, database: str) -> None:
+    result = runner.invoke(app, ["link", "--host", imap_user.host, "--port", str(imap_user.port), "--user",
+                                 imap_user.user, "--security", "plain", "--password-stdin"], input="wrong\n")
+    assert result.exit_code == 1
+    assert imap_user.user in result.stderr
+    assert "mot de passe" in result.stderr
+    assert "Traceback" not in result.output
+    assert logbook() == []
+    assert "Aucune boîte" in runner.invoke(app, ["sync"]).stderr
