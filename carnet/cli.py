@@ -137,9 +137,6 @@ def logbook(
     print_logbook(rows, fmt)
 
 
-LOGBOOK_COLUMNS = ("date", "kind", "company", "position", "verification", "channel", "message_id")
-
-
 def print_logbook(rows: list[LogbookRow], fmt: str = "table") -> None:
     if fmt == "jsonl":
         for row in rows:
@@ -151,10 +148,13 @@ def print_logbook(rows: list[LogbookRow], fmt: str = "table") -> None:
             writer.writerow(row.as_json())
     else:
         table = Table(title=t("logbook_title"))
-        for column in ("#", "date", "kind", "company", "position", "verification", "channel"):
+        for column in t("logbook_columns").split("|"):
             table.add_column(column)
         for row in rows:
-            table.add_row(str(row.id), *(str(row.as_json()[c] or "") for c in LOGBOOK_COLUMNS[:-1]))
+            kind = t(f"kind_{row.kind}")
+            cells = (row.date.isoformat() if row.date else "", kind, row.company, row.position, row.verification,
+                     row.channel)
+            table.add_row(str(row.id), *(cell or "" for cell in cells))
         Console(width=max(Console().width, 120)).print(table)
 
 
