@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from classify import extract
+from classify.company import Company, from_entities, rule_company
 from classify.evidence import ApplicationType, Context, Evidence, Kind
 from classify.facts import Facts, read_facts
 from classify.nlp import entities
@@ -39,7 +40,7 @@ class _Draft:
 
     facts: Facts
     verdict: Verdict
-    company: str | None
+    company: Company | None
 
     @property
     def needs_entities(self) -> bool:
@@ -59,7 +60,7 @@ def classify_many(messages: Sequence[Message], contexts: Sequence[Context],
     drafts = [_draft(m, c, threshold) for m, c in zip(messages, contexts, strict=True)]
     waiting = [d for d in drafts if d.needs_entities]
     found = dict(zip(map(id, waiting), entities(_snippet(d.facts) for d in waiting), strict=True))
-    return [_finish(d, extract.from_entities(found.get(id(d), []), d.facts)) for d in drafts]
+    return [_finish(d, d.company or from_entities(found.get(id(d), []))) for d in drafts]
 
 
 def _draft(message: Message, context: Context, threshold: float) -> _Draft:
@@ -67,22 +68,23 @@ def _draft(message: Message, context: Context, threshold: float) -> _Draft:
     verdict = combine(run_chain(facts))
     if verdict.confidence < threshold and verdict.kind is not Kind.NONE:
         verdict = Verdict(Kind.NONE, verdict.confidence, verdict.reasons)
-    return _Draft(facts, verdict, extract.rule_company(facts))
+    return _Draft(facts, verdict, rule_company(facts))
 
 
 def _snippet(facts: Facts) -> str:
     return f"{facts.message.subject}\n{facts.body.full}"
 
 
-def _finish(draft: _Draft, entity_company: str | None) -> Evidence:
+def _finish(draft: _Draft, company: Company | None) -> Evidence:
     facts, kind = draft.facts, draft.verdict.kind
+    found = (f"company: {company.source}",) if company and kind is not Kind.NONE else ()
     return Evidence(
         kind=kind,
-        company=draft.company or entity_company,
-        position=extract.extract_position(facts),
+        company=company.name if company else None,
+        position=extract.extract_position(facts, company.name if company else None),
         date=extract.evidence_date(facts, kind),
         confidence=draft.verdict.confidence,
-        reasons=draft.verdict.reasons,
+        reasons=(*draft.verdict.reasons, *found),
         channel=extract.channel(facts),
         application_type=extract.application_type(facts, kind),
         relay=facts.relay.name if facts.relay else None,

@@ -1,65 +1,184 @@
-"""The employer's name as a person writes it: not the ATS, not the job board, no legal form."""
+"""The employer's name as a person writes it: not the ATS, not the job board, no legal form.
+
+Where the name is read depends on who the other party is, and each way records
+its source (kept in the evidence's reasons):
+
+- an applicant tracking system: its display name ("Acme via Greenhouse",
+  "Decathlon Recrutement"), the tenant in its address (`acme.wd3.myworkdayjobs.com`,
+  `acme@myworkday.com`), the subject and body phrases, the signature;
+- a job board: its layouts ("Employeur : X", "Kiabi - Marseille (13)") and phrases;
+- a staffing agency: the client it names, else the agency;
+- an employer's own domain, or the seeker writing to one: a name that spells the
+  domain's label first (display name, phrases, any capitalised span, the
+  signature), then the display name, the signature, the phrases, and last the
+  label itself;
+- a personal mailbox: the display name when it is not a person's, then phrases.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 from classify.facts import Facts
-from classify.tables import Relay, extraction, relays
-from classify.text import fold, normalize_name
+from classify.names import (
+    EXACT,
+    INSIDE,
+    PREFIX,
+    clean_company,
+    coverage,
+    is_title,
+    label_match,
+    letters,
+    looks_like_person,
+    names_in,
+    prettify_label,
+    registrable_label,
+    spellings,
+    split_parts,
+)
+from classify.segment import segment_label
+from classify.signature import signature_names
+from classify.tables import Relay, extraction
+from classify.text import fold
 from ingest.message import Address
 
-_SEPARATOR = re.compile(r"\s[-–—|]\s|[.!?;]\s|,\s")
-_CONNECTORS = frozenset({"de", "du", "des", "la", "le", "et", "of", "and", "the", "for", "&", "à", "a"})
-_EDGE_PUNCTUATION = " \t\"'“”«»<>()[]{}.,;:!?-–—|/*_"
+__all__ = ["Company", "clean_company", "from_entities", "rule_company"]
 
 
-def clean_company(raw: str | None) -> str | None:
-    """A plausible company name from a raw candidate, or None."""
-    if not raw:
-        return None
-    words = _SEPARATOR.split(raw)[0].strip(_EDGE_PUNCTUATION).split()
-    tables = extraction()
-    dropped = tables.legal_suffixes | tables.department_words | tables.trailing_words | _CONNECTORS
-    while len(words) > 1 and _key(words[-1]) in dropped:
-        words.pop()
-    name = " ".join(words).strip(_EDGE_PUNCTUATION)
-    return name if _plausible(name) else None
+@dataclass(frozen=True)
+class Company:
+    """A company name and the rule that found it."""
+
+    name: str
+    source: str
 
 
-def _key(word: str) -> str:
-    return fold(word).strip(_EDGE_PUNCTUATION).replace(".", "")
+@dataclass(frozen=True)
+class _Texts:
+    """Where names are looked for: subject, new text, new text with signature, whole body."""
+
+    subject: str
+    decisive: str
+    full: str
+    whole: str
+
+    @property
+    def new(self) -> tuple[str, str]:
+        return self.subject, self.full
 
 
-def _plausible(name: str) -> bool:
-    key = normalize_name(name)
-    tables = extraction()
-    if not key or len(name) > 60 or len(key.split()) > 6 or not any(c.isalpha() for c in key):
-        return False
-    if key in tables.company_stopwords or key.split()[0] in tables.leading_stopwords:
-        return False
-    return key not in _relay_names()
+Finder = Callable[[], str | None]
+STRONG_COVERAGE = 0.5
+_ARTICLES = frozenset({"le", "la", "les", "the"})
 
 
-def _relay_names() -> frozenset[str]:
-    return frozenset(normalize_name(relay.name) for relay in relays())
+def rule_company(facts: Facts) -> Company | None:
+    """The company found by rules and tables, or None (spaCy may find it later)."""
+    texts = _Texts(facts.message.subject, facts.body.decisive[:3000], facts.body.full[:4000],
+                   facts.message.text[:6000])
+    party = facts.counterpart
+    if party is None:
+        finders = [("phrase", lambda: _phrase(texts.new, _addressed()))]
+    elif facts.relay is not None:
+        finders = _relay_finders(facts, party, facts.relay, texts)
+    elif party.domain in extraction().personal_domains:
+        finders = _personal_finders(facts, party, texts)
+    else:
+        finders = _domain_finders(facts, party, texts)
+    return next((Company(n, source) for source, find in finders if (n := find())), None)
 
 
-def from_display_name(name: str) -> str | None:
-    """"Decathlon Recrutement", "Acme via Greenhouse", "Talent Acquisition - Acme" → the company."""
+def _relay_finders(facts: Facts, party: Address, relay: Relay,
+                   texts: _Texts) -> list[tuple[str, Finder]]:
+    patterns = (*relay.subject_patterns, *relay.body_patterns)
+    if relay.kind == "job_board":
+        boards = (*patterns, *extraction().board_company)
+        return [("board-layout", lambda: _phrase([texts.full], boards)),
+                ("phrase", lambda: _phrase(texts.new))]
+    if relay.kind == "agency":
+        return [("client", lambda: _phrase(texts.new, extraction().client_company)),
+                ("agency", lambda: relay.name)]
+    return [
+        ("display-name", lambda: _display(party, texts, with_local=False)),
+        ("tenant", lambda: _tenant_name(party, relay, texts)),
+        ("phrase", lambda: _phrase(texts.new, (*patterns, *extraction().company))),
+        ("signature", lambda: next(signature_names(texts.full, party.name), None)),
+    ]
+
+
+def _personal_finders(facts: Facts, party: Address, texts: _Texts) -> list[tuple[str, Finder]]:
+    """A small employer writing from a personal mailbox, or the seeker writing to one."""
+    phrases = _addressed() if facts.outgoing else None
+    return [
+        ("display-name", lambda: _display(party, texts, with_local=True)),
+        ("phrase", lambda: _phrase(texts.new, phrases)),
+        ("signature", lambda: None if facts.outgoing else _signature(texts, party)),
+    ]
+
+
+def _domain_finders(facts: Facts, party: Address, texts: _Texts) -> list[tuple[str, Finder]]:
+    label = registrable_label(party.domain)
+    phrases = _addressed() if facts.outgoing else None
+    displayed = _display_names(party, texts, with_local=True)
+    display = next(iter(displayed), None)
+    spelled = lambda: (*_phrases(texts.new, phrases), *_signatures(texts, party), *_spans(texts))  # noqa: E731
+    finders: list[tuple[str, Finder]] = [
+        ("display-name=domain", lambda: _matching(displayed, label, INSIDE)),
+        ("text=domain", lambda: _matching(spelled(), label, PREFIX, STRONG_COVERAGE)),
+        ("display-name", lambda: display),
+        ("domain-words", lambda: _domain_words(label)),
+        ("signature~domain", lambda: _matching(_signatures(texts, party), label, INSIDE)),
+        ("text~domain", lambda: _matching(_spans(texts), label, INSIDE)),
+    ]
+    if facts.outgoing:
+        return [*finders, ("domain", lambda: _domain_name(label))]
+    return [*finders, ("signature", lambda: _signature(texts, party)),
+            ("phrase", lambda: _phrase(texts.new)), ("domain", lambda: _domain_name(label))]
+
+
+def _display(party: Address, texts: _Texts, with_local: bool) -> str | None:
+    return next(iter(_display_names(party, texts, with_local)), None)
+
+
+def _display_names(party: Address, texts: _Texts, with_local: bool) -> list[str]:
+    """The display name without its decorations, unless it is a person's; each part of a
+    "Secrétariat de Direction - Groupe Lacroix" that is not a title, in order."""
+    name = party.name.strip()
+    if not name:
+        return []
     for pattern in extraction().display_name:
-        match = pattern.match(name.strip())
+        match = pattern.match(name)
         if match:
-            return clean_company(match.group("company"))
-    return None
+            name = match.group("company")
+            break
+    else:
+        if looks_like_person(name, party.email.partition("@")[0] if with_local else ""):
+            return []
+    parts = (part for part in split_parts(name) if not is_title(part))
+    return [found for part in parts if (found := _expand(clean_company(part), texts))]
 
 
-def registrable_label(domain: str) -> str:
-    """"mail.acme-group.co.uk" → "acme-group"."""
-    labels = domain.lower().split(".")
-    size = 3 if ".".join(labels[-2:]) in extraction().two_part_suffixes else 2
-    return labels[-size] if len(labels) >= size else labels[0]
+def _expand(name: str | None, texts: _Texts) -> str | None:
+    """The longest form a line of the texts starts with ("Mercy Health" → "Mercy Health
+    Partners", as a signature writes it)."""
+    if not name:
+        return None
+    pattern = re.compile(r"^" + re.escape(name) + r"(?:[ ][A-ZÀ-Ý][\w'’&-]*(?![\w'’]))*", re.M)
+    text = f"{texts.subject}\n{texts.full}"
+    found = (clean_company(m.group(0)) for m in pattern.finditer(text))
+    longest = max((f for f in found if f and f.startswith(name)), key=len, default=name)
+    return _with_head(longest, text)
+
+
+def _with_head(name: str, text: str) -> str:
+    """"Loire-Atlantique" → "Département de Loire-Atlantique" when the text writes it so."""
+    heads = "|".join(extraction().institution_heads)
+    pattern = rf"\b((?i:{heads})\s+(?:de\s+|d['’]|du\s+|de\s+la\s+)?){re.escape(name)}\b"
+    match = re.search(pattern, text)
+    return f"{match.group(1)[:1].upper()}{match.group(1)[1:]}{name}" if match else name
 
 
 def tenant(address: Address, relay: Relay) -> str | None:
@@ -77,33 +196,22 @@ def tenant(address: Address, relay: Relay) -> str | None:
     return None
 
 
-def prettify_label(label: str) -> str:
-    """A domain label as a name: "sncf" → "SNCF", "acme-group" → "Acme Group"."""
-    words = re.split(r"[-_.]+", label)
-    return " ".join(w.upper() if _acronym(w) else w.capitalize() for w in words if w)
-
-
-def _acronym(word: str) -> bool:
-    return len(word) <= 3 or not re.search(r"[aeiouy]", word[1:])
-
-
-def surface_in(label: str, texts: Sequence[str]) -> str | None:
-    """How `label` is written in the texts ("bnpparibas" → "BNP Paribas"), if it is."""
-    letters = [re.escape(c) for c in label.replace("-", "").replace("_", "") if c.isalnum()]
-    if len(letters) < 2:
+def _tenant_name(party: Address, relay: Relay, texts: _Texts) -> str | None:
+    label = tenant(party, relay)
+    if not label:
         return None
-    spelled = r"[\s.&'-]?".join(letters).replace(r"a[\s.&'-]?n[\s.&'-]?d", r"\s*(?:and|&|et)\s*")
-    pattern = re.compile(r"(?<!\w)" + spelled + r"(?!\w)")
-    for text in texts:
-        match = pattern.search(fold(text))
-        if match:
-            return text[match.start() : match.end()]
-    return None
+    spans = (party.name, *names_in(texts.subject), *names_in(texts.full))
+    return _matching(spans, label, PREFIX) or prettify_label(label)
 
 
-def from_patterns(texts: Iterable[str], extra: Sequence[re.Pattern[str]] = ()) -> Iterator[str]:
-    """Names introduced by "chez X", "au sein de X", "at X", "the X team"…"""
-    patterns = (*extra, *extraction().company)
+def _phrase(texts: Iterable[str], patterns: Sequence[re.Pattern[str]] | None = None) -> str | None:
+    return next(_phrases(texts, patterns), None)
+
+
+def _phrases(texts: Iterable[str],
+             patterns: Sequence[re.Pattern[str]] | None = None) -> Iterator[str]:
+    """Names introduced by "chez X", "au sein de X", "at X", "the X team"… (by default)."""
+    patterns = extraction().company if patterns is None else patterns
     for text in texts:
         for pattern in patterns:
             for match in pattern.finditer(text):
@@ -112,77 +220,86 @@ def from_patterns(texts: Iterable[str], extra: Sequence[re.Pattern[str]] = ()) -
                     yield name
 
 
-def from_domain(domain: str, texts: Sequence[str]) -> str | None:
-    """The employer of a non-relay, non-personal domain, as the texts write it."""
-    if domain in extraction().personal_domains or not domain:
+def _addressed() -> tuple[re.Pattern[str], ...]:
+    return extraction().addressed_company
+
+
+def _spans(texts: _Texts) -> Iterator[str]:
+    """Capitalised spans of the subject, the new text and the whole body, each once."""
+    seen: set[str] = set()
+    for text in (texts.subject, texts.full, texts.whole):
+        for span in names_in(text):
+            if span not in seen:
+                seen.add(span)
+                yield span
+
+
+def _signatures(texts: _Texts, party: Address) -> Iterator[str]:
+    return signature_names(texts.full, party.name)
+
+
+def _signature(texts: _Texts, party: Address) -> str | None:
+    return next(_signatures(texts, party), None)
+
+
+def _matching(candidates: Iterable[str | None], label: str, least: int,
+              least_coverage: float = 0.0) -> str | None:
+    """The candidate that spells `label` best (match level, then coverage), if good enough."""
+    scored = (
+        (label_match(name, label), coverage(name, label), -order, name)
+        for order, raw in enumerate(candidates)
+        if (name := _clean_to_label(raw, label))
+    )
+    good = [s for s in scored if s[0] >= least and (s[0] == EXACT or s[1] >= least_coverage)]
+    return max(good)[3] if good else None
+
+
+@lru_cache(maxsize=4096)
+def _clean_to_label(raw: str | None, label: str) -> str | None:
+    """A clean name, cut to the words that spell the label when some do ("GEODIS Logistics
+    Lyon" for `geodis` → "GEODIS"; "Association nationale Les Restos du Cœur" for
+    `restosducoeur` → "Les Restos du Cœur")."""
+    name = clean_company(raw)
+    if not name:
         return None
-    label = registrable_label(domain)
+    words, target = name.split(), letters(label)
+    for start in range(len(words)):
+        for end in range(start + 1, len(words) + 1):
+            if _cuttable(words, start, end) and target in spellings(" ".join(words[start:end])):
+                article = start > 0 and fold(words[start - 1]) in _ARTICLES
+                return clean_company(" ".join(words[start - int(article) : end])) or name
+    return name
+
+
+def _cuttable(words: Sequence[str], start: int, end: int) -> bool:
+    """A name may lose a generic head before the label's words ("Association nationale"),
+    and capitalised words after them (a site: "Geodis Corbas"); not a specific head
+    ("Crédit Mutuel Arkéa") nor a lower-case word that continues it ("Secours populaire
+    français")."""
+    if (start, end) == (0, len(words)):
+        return False
+    generic = extraction().generic_name_words
+    leading = start == 0 or letters(words[0]) in generic
+    return leading and all(word[:1].isupper() for word in words[end:])
+
+
+def _domain_words(label: str) -> str | None:
+    """The label cut into known words ("ehpad-lestilleuls" → "Ehpad Les Tilleuls")."""
+    return clean_company(segment_label(label))
+
+
+def _domain_name(label: str) -> str | None:
+    """Last resort: the label itself."""
     if label in extraction().infrastructure_labels:
         return None
-    return clean_company(surface_in(label, texts)) or clean_company(prettify_label(label))
+    return clean_company(prettify_label(label))
 
 
-def rule_company(facts: Facts) -> str | None:
-    """The company found by rules and tables, or None (spaCy may find it later)."""
-    party = facts.counterpart
-    texts = (facts.message.subject, facts.body.decisive[:3000], facts.body.full[:4000])
-    if party is None:
-        return next(from_patterns(texts), None)
-    if facts.relay is not None:
-        return _relay_company(facts, party, facts.relay, texts)
-    return _direct_company(party, texts, facts.message.text[:6000])
-
-
-def _relay_company(facts: Facts, party: Address, relay: Relay,
-                   texts: Sequence[str]) -> str | None:
-    if "display_name" in relay.company_in and party.name:
-        found = from_display_name(party.name)
-        if found:
-            return found
-    label = tenant(party, relay)
-    if label:
-        return clean_company(surface_in(label, (party.name, *texts))) or prettify_label(label)
-    sources = [t for key, t in (("subject", texts[0]), ("body", texts[1]), ("body", texts[2]))
-               if key in relay.company_in]
-    found = next(from_patterns(sources, (*relay.subject_patterns, *relay.body_patterns)), None)
-    if found or relay.kind != "ats" or "display_name" not in relay.company_in:
-        return found
-    return clean_company(party.name)
-
-
-def _direct_company(party: Address, texts: Sequence[str], whole: str) -> str | None:
-    """An employer writing from its own domain; its display name or texts say how it is written.
-
-    The quoted history (`whole`) may spell the name out too: it is read for that only.
-    """
-    label = registrable_label(party.domain) if party.domain else ""
-    shown = from_display_name(party.name) if party.name else None
-    if shown and same_as_label(shown, label):
-        return shown
-    if party.domain not in extraction().personal_domains:
-        named = next((n for n in from_patterns(texts) if same_as_label(n, label)), None)
-        found = named or from_domain(party.domain, (party.name, *texts, whole))
-        if found:
-            return found
-    return shown or next(from_patterns(texts), None)
-
-
-def same_as_label(name: str, label: str) -> bool:
-    """"Acme" and "acme-group", "BNP Paribas" and "bnpparibas" name the same company."""
-    compact = normalize_name(name).replace(" ", "")
-    target = re.sub(r"[-_.]", "", label)
-    if not compact or not target:
-        return False
-    return compact == target or (len(compact) >= 3 and target.startswith(compact)) or (
-        len(target) >= 3 and compact.startswith(target)
-    )
-
-
-def from_entities(entities: Sequence[tuple[str, str]], facts: Facts) -> str | None:
+def from_entities(entities: Sequence[tuple[str, str]]) -> Company | None:
     """The first ORG entity that is a plausible name (spaCy fallback)."""
     for text, label in entities:
         if label == "ORG":
             name = clean_company(text)
             if name:
-                return name
+                return Company(name, "entity")
     return None

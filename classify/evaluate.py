@@ -5,7 +5,9 @@ one JSON object per line: `file` (relative to the labels file's folder), `kind`,
 `company`, `position`, `date`, `lang`, `me`, `split`, `application_type`,
 `channel`. Each file is parsed and classified with `Context(me=...)`; the report
 holds per-kind precision and recall, evidence precision and recall, the false
-evidence rate, field accuracies and every error with its file. Company and date compare normalized
+evidence rate, field accuracies, the same figures per language, a reliability
+table (how often evidence predicted with a given confidence has the right kind)
+and every error with its file. Company and date compare normalized
 text (casefold, no accents, collapsed whitespace); a position matches when
 rapidfuzz's token_set_ratio of the normalized titles is at least 90, so that a
 title with or without its specialty ("Product Manager - Claims") counts.
@@ -17,6 +19,7 @@ import json
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -28,6 +31,7 @@ from ingest.parse import parse_message
 
 POSITION_MATCH = 90
 FIELDS = ("company", "position", "date")
+CONFIDENCE_BINS = (0.5, 0.7, 0.9, 1.0)
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class Report:
     false_evidence: Ratio
     fields: dict[str, Ratio]
     errors: list[str] = field(default_factory=list)
+    languages: dict[str, dict[str, Ratio]] = field(default_factory=dict)
+    reliability: list[tuple[float, float, Ratio]] = field(default_factory=list)
 
 
 def load_labels(root: Path, split: str | None = None) -> list[Label]:
@@ -120,7 +126,32 @@ def score(labels: Sequence[Label], predictions: Sequence[Evidence],
         ),
         fields={name: _field_ratio(pairs, name) for name in FIELDS},
         errors=[*errors, *(e for lab, ev in pairs for e in _errors(lab, ev))],
+        languages={lang: _summary([p for p in pairs if p[0].lang == lang])
+                   for lang in sorted({lab.lang for lab, _ in pairs})},
+        reliability=_reliability(pairs),
     )
+
+
+def _summary(pairs: Pairs) -> dict[str, Ratio]:
+    """Evidence precision and recall, false evidence and field accuracies of a subset."""
+    noise = [(lab, ev) for lab, ev in pairs if lab.kind is Kind.NONE]
+    return {
+        "evidence precision": _evidence(pairs, predicted=True),
+        "evidence recall": _evidence(pairs, predicted=False),
+        "false evidence": Ratio(sum(1 for _, ev in noise if ev.is_evidence), len(noise)),
+        **{name: _field_ratio(pairs, name) for name in FIELDS},
+    }
+
+
+def _reliability(pairs: Pairs) -> list[tuple[float, float, Ratio]]:
+    """For each confidence bin, how many evidence predictions have the labelled kind."""
+    bins = []
+    for low, high in pairwise(CONFIDENCE_BINS):
+        chosen = [(lab, ev) for lab, ev in pairs if ev.is_evidence
+                  and low <= ev.confidence < high + (high == 1.0)]
+        bins.append((low, high, Ratio(sum(1 for lab, ev in chosen if lab.kind is ev.kind),
+                                      len(chosen))))
+    return bins
 
 
 Pairs = list[tuple[Label, Evidence]]
@@ -173,6 +204,10 @@ def _errors(label: Label, evidence: Evidence) -> Iterator[str]:
                 f"{where}: {name} {getattr(label, name)!r} != None"
 
 
+def _language_lines(lang: str, figures: dict[str, Ratio]) -> list[str]:
+    return [f"[{lang}]", *(f"  {name:18} {ratio}" for name, ratio in figures.items())]
+
+
 def render(report: Report) -> list[str]:
     """The report as plain text lines."""
     lines = [f"messages: {report.messages}"]
@@ -184,6 +219,10 @@ def render(report: Report) -> list[str]:
         f"evidence recall    {report.evidence_recall}",
         f"false evidence     {report.false_evidence}",
         *(f"{name:18} {ratio}" for name, ratio in report.fields.items()),
+        *(line for lang, figures in report.languages.items() for line in _language_lines(lang, figures)),
+        "reliability (evidence predictions with the labelled kind, by confidence):",
+        *(f"  [{low:.1f}, {high:.1f}{']' if high == 1.0 else ')'} {ratio}"
+          for low, high, ratio in report.reliability),
         f"errors: {len(report.errors)}",
         *(f"  {error}" for error in report.errors),
     ]

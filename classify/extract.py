@@ -1,6 +1,7 @@
-"""Extraction of what an evidence entry records: company, position, date, type, channel.
+"""Extraction of what an evidence entry records: date, type, channel (and the position).
 
-Pure functions of the `Facts` of a message; the company lives in `classify.company`.
+Pure functions of the `Facts` of a message; the company lives in `classify.company`,
+the position in `classify.position`.
 """
 
 from __future__ import annotations
@@ -9,11 +10,11 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from classify.company import from_entities, rule_company
 from classify.evidence import ApplicationType, Kind
 from classify.facts import Facts
+from classify.position import clean_position, extract_position
 from classify.tables import extraction
-from classify.text import flat, fold
+from classify.text import flat
 
 __all__ = [
     "application_type",
@@ -21,22 +22,11 @@ __all__ = [
     "clean_position",
     "evidence_date",
     "extract_position",
-    "from_entities",
     "paris_date",
-    "rule_company",
     "stated_date",
 ]
 
 PARIS = ZoneInfo("Europe/Paris")
-_LEADING = re.compile(
-    r"^(?:(?:l|d)['’]\s*|(?:le|la|les|un|une|de|du|des|notre|votre|ce|cette|the|a|an|our|your|"
-    r"this|poste|position|role|job)\s+)+",
-    re.I,
-)
-_TRAILING = re.compile(r"(?:\s+(?:position|role|job|opening|vacancy|poste|offer))+$", re.I)
-_COMMA_CLAUSE = re.compile(r",\s+(?=[a-zà-ÿ])")
-_EDGE = " \t-–—|/,:;.*_\"'«»“”"
-_MAX_WORDS = 10
 
 
 def paris_date(moment: datetime | None) -> date | None:
@@ -44,80 +34,29 @@ def paris_date(moment: datetime | None) -> date | None:
     return moment.astimezone(PARIS).date() if moment else None
 
 
-def extract_position(facts: Facts) -> str | None:
-    """The job title: from the subject, then the new body, then the quoted history."""
-    tables = extraction()
-    subject = tables.subject_prefixes.sub("", facts.message.subject)
-    sources = (
-        (subject, tables.subject_positions),
-        (facts.body.decisive[:3000], tables.body_positions),
-        (subject, tables.body_positions),
-        (facts.message.text[:6000], tables.body_positions),
-    )
-    for text, patterns in sources:
-        for pattern in patterns:
-            position = _first_clean(pattern, text)
-            if position:
-                return position
-    return None
-
-
-def _first_clean(pattern: re.Pattern[str], text: str, tries: int = 20) -> str | None:
-    """The first match that cleans to a title; matches may overlap, so that a long
-    implausible one ("for your interest in … for the X role") does not hide a short one."""
-    start = 0
-    for _ in range(tries):
-        match = pattern.search(text, start)
-        if match is None:
-            return None
-        position = clean_position(match.group("position"))
-        if position:
-            return position
-        start = match.start() + 1
-    return None
-
-
-def clean_position(raw: str) -> str | None:
-    """Cut what follows the title (company, place, contract), references and gender markers."""
-    text = _cut_at_stops(" ".join(raw.split()))
-    for pattern in extraction().position_cleanup:
-        text = pattern.sub(" ", text)
-    text = " ".join(text.split()).strip(_EDGE)
-    text = _TRAILING.sub("", _LEADING.sub("", text)).strip(_EDGE)
-    words = text.split()
-    if len(text) < 2 or len(words) > _MAX_WORDS or not any(c.isalpha() for c in text):
-        return None
-    if fold(words[0]) in extraction().leading_stopwords:
-        return None
-    return None if fold(text) in extraction().position_rejected else text
-
-
-def _cut_at_stops(text: str) -> str:
-    """Cut at the first connector; a comma followed by a lower-case word ends the title too."""
-    text = _COMMA_CLAUSE.split(text)[0]
-    lowered = f" {fold(text)} "
-    cut = min((i for stop in extraction().position_stops if (i := lowered.find(stop)) > 0),
-              default=len(lowered))
-    return text[: max(cut - 1, 0)] if cut < len(lowered) else text
-
-
 def stated_date(facts: Facts) -> date | None:
     """A date the body states as the application's ("Candidature envoyée le 12/03/2025")."""
     text = flat(facts.body.full[:4000])
+    sent = paris_date(facts.message.date)
     for pattern in extraction().dates:
         match = pattern.search(text)
         if match:
-            found = _parse_date(match.group("date"))
+            found = _parse_date(match.group("date"), sent)
             if found:
                 return found
     return None
 
 
-def _parse_date(text: str) -> date | None:
+def _parse_date(text: str, sent: date | None = None) -> date | None:
+    """A stated date; "12/06/2024" is read day first, unless month first puts it closer
+    before `sent` (American platforms write month first)."""
     numeric = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})", text)
     if numeric:
-        day, month, year = (int(g) for g in numeric.groups())
-        return _safe_date(year + 2000 if year < 100 else year, month, day)
+        first, second, year = (int(g) for g in numeric.groups())
+        year = year + 2000 if year < 100 else year
+        readings = [d for d in (_safe_date(year, second, first), _safe_date(year, first, second))
+                    if d and (sent is None or d <= sent)]
+        return max(readings) if sent and readings else (readings[0] if readings else None)
     iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
     if iso:
         return _safe_date(*(int(g) for g in iso.groups()))

@@ -68,17 +68,29 @@ class Extraction:
     department_words: frozenset[str]
     company_stopwords: frozenset[str]
     leading_stopwords: frozenset[str]
+    leading_decorations: frozenset[str]
+    honorifics: frozenset[str]
+    first_names: frozenset[str]
+    role_words: frozenset[str]
+    generic_name_words: frozenset[str]
+    institution_heads: tuple[str, ...]
+    institution_words: frozenset[str]
     personal_domains: frozenset[str]
     infrastructure_labels: frozenset[str]
     two_part_suffixes: frozenset[str]
     display_name: tuple[re.Pattern[str], ...]
     company: tuple[re.Pattern[str], ...]
+    addressed_company: tuple[re.Pattern[str], ...]
+    board_company: tuple[re.Pattern[str], ...]
+    client_company: tuple[re.Pattern[str], ...]
     subject_prefixes: re.Pattern[str]
     subject_positions: tuple[re.Pattern[str], ...]
     body_positions: tuple[re.Pattern[str], ...]
     position_cleanup: tuple[re.Pattern[str], ...]
     position_stops: tuple[str, ...]
     position_rejected: frozenset[str]
+    title_words: frozenset[str]
+    field_positions: tuple[re.Pattern[str], ...]
     dates: tuple[re.Pattern[str], ...]
     months: dict[str, int]
     spontaneous: tuple[str, ...]
@@ -168,17 +180,29 @@ def extraction() -> Extraction:
         department_words=frozenset(data["department_words"]),
         company_stopwords=frozenset(data["company_stopwords"]),
         leading_stopwords=frozenset(data["leading_stopwords"]),
+        leading_decorations=frozenset(data["leading_decorations"]),
+        honorifics=frozenset(data["person"]["honorifics"]),
+        first_names=frozenset(data["person"]["first_names"]),
+        role_words=frozenset(data["role_words"]),
+        generic_name_words=frozenset(data["generic_name_words"]),
+        institution_heads=tuple(data["institution_heads"]),
+        institution_words=frozenset(data["institution_words"]),
         personal_domains=frozenset(data["personal_domains"]),
         infrastructure_labels=frozenset(data["infrastructure_labels"]),
         two_part_suffixes=frozenset(data["two_part_suffixes"]),
         display_name=_compile_all(data["display_name"]["patterns"]),
         company=_compile_all(data["company"]["patterns"]),
+        addressed_company=_compile_all(data["company"]["addressed"]),
+        board_company=_compile_all(data["company"]["job_board"], re.M),
+        client_company=_compile_all(data["company"]["client"]),
         subject_prefixes=re.compile(position["subject_prefixes"], re.I),
         subject_positions=_compile_all(position["subject_patterns"]),
         body_positions=_compile_all(position["body_patterns"]),
         position_cleanup=_compile_all(position["cleanup"], re.I),
         position_stops=tuple(position["stops"]),
         position_rejected=frozenset(position["rejected"]),
+        title_words=frozenset(position["title_words"]),
+        field_positions=_compile_all(position["field_patterns"], re.M),
         dates=_compile_all(dates["patterns"]),
         months=months,
         spontaneous=tuple(data["application_type"]["spontaneous"]),

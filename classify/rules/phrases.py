@@ -71,7 +71,11 @@ class PhraseRule(Rule):
 
 
 class AcknowledgementPhrases(PhraseRule):
-    """Receipt of an application; said by a job board, it confirms the seeker applied."""
+    """Receipt of an application, said by the employer or its tracking system.
+
+    A job board's "your application is being reviewed" is a status update, not the
+    application: only its confirmations (`ConfirmationPhrases`) count there.
+    """
 
     name = "acknowledgement-phrase"
     section = "acknowledgement"
@@ -79,8 +83,8 @@ class AcknowledgementPhrases(PhraseRule):
     strong_weight = 0.8
     weak_weight = 0.45
 
-    def kind_for(self, facts: Facts) -> Kind:
-        return _on_board(facts, self.kind)
+    def applies(self, facts: Facts) -> bool:
+        return super().applies(facts) and not _is_board(facts)
 
 
 class RejectionPhrases(PhraseRule):
@@ -131,8 +135,11 @@ class ConfirmationPhrases(PhraseRule):
 
 def _on_board(facts: Facts, kind: Kind) -> Kind:
     """A job board's "we received / sent your application" is the application itself."""
-    on_board = facts.relay is not None and facts.relay.kind == "job_board"
-    return Kind.APPLICATION if on_board else kind
+    return Kind.APPLICATION if _is_board(facts) else kind
+
+
+def _is_board(facts: Facts) -> bool:
+    return facts.relay is not None and facts.relay.kind == "job_board"
 
 
 class NoisePhrases(PhraseRule):

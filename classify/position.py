@@ -1,0 +1,146 @@
+"""The job title a message names, or None when it names none.
+
+Explicit phrases first ("Candidature au poste de …", "Your application for the …
+role", "pour le poste de …"), in the subject, the new body, then the quoted
+history; then looser places: labelled fields ("Poste : …", "Position: …"), the
+parts of a subject ("Datadog - Site Reliability Engineer"), a line that is a
+title on its own (job boards' layouts), "… as Product Manager". Whatever its
+source, a title must hold a job-title word from `extraction.toml` ("engineer",
+"responsable", "aide-soignante"…): "next stage", "verbal" or "saison 2025" are
+not positions. References, gender markers and tails (company, place, contract)
+are cut.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from classify.facts import Facts
+from classify.tables import extraction
+from classify.text import Body, fold
+
+_LEADING = re.compile(
+    r"^(?:(?:l|d)['’]\s*|(?:le|la|les|un|une|de|du|des|notre|votre|ce|cette|the|a|an|our|your|"
+    r"this|poste|position|role|job|spontan[ée]e|spontaneous)\s+)+",
+    re.I,
+)
+_TRAILING = re.compile(
+    r"(?:\s+(?:position|role|job|opening|vacancy|poste|offer|program|programme))+$", re.I
+)
+_COMMA_CLAUSE = re.compile(r",\s+(?=[a-zà-ÿ])")
+_EDGE = " \t-–—|/,:;.*_\"'«»“”"
+_MAX_WORDS = 10
+_SUBJECT_PARTS = re.compile(r"\s+[-–—|]\s+|:\s+|\s*[!?]\s*")
+_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_SIGNATURE_LINES = 4
+_MAX_LINES = 40
+_LINE_WORDS = 10
+
+
+def extract_position(facts: Facts, company: str | None = None) -> str | None:
+    """The job title, from explicit phrases first, then from looser places."""
+    return _from_phrases(facts) or next(_from_layout(facts, company), None)
+
+
+def _from_phrases(facts: Facts) -> str | None:
+    tables = extraction()
+    subject = _subject(facts)
+    sources = (
+        (subject, tables.subject_positions),
+        (facts.body.decisive[:3000], tables.body_positions),
+        (subject, tables.body_positions),
+        (facts.message.text[:6000], tables.body_positions),
+    )
+    for text, patterns in sources:
+        for pattern in patterns:
+            position = _first_clean(pattern, text)
+            if position:
+                return position
+    return None
+
+
+def _subject(facts: Facts) -> str:
+    return extraction().subject_prefixes.sub("", facts.message.subject)
+
+
+def _first_clean(pattern: re.Pattern[str], text: str, tries: int = 20) -> str | None:
+    """The first match that cleans to a title; matches may overlap, so that a long
+    implausible one ("for your interest in … for the X role") does not hide a short one."""
+    start = 0
+    for _ in range(tries):
+        match = pattern.search(text, start)
+        if match is None:
+            return None
+        position = clean_position(match.group("position"))
+        if position:
+            return position
+        start = match.start() + 1
+    return None
+
+
+def _from_layout(facts: Facts, company: str | None) -> Iterator[str]:
+    """Labelled fields, subject parts, a line that is a title, "as X" — cleaned, in order."""
+    body = facts.body.full[:3000]
+    tables = extraction()
+    raw = (
+        *(m.group("position") for p in tables.field_positions for m in p.finditer(body)),
+        *_SUBJECT_PARTS.split(_subject(facts)),
+        *_title_lines(facts.body),
+    )
+    for candidate in raw:
+        position = clean_position(_without(candidate, company))
+        if position:
+            yield position
+
+
+def _title_lines(body: Body) -> Iterator[str]:
+    """Short lines of the new text that may be a title on their own (not the signature's)."""
+    lines = [line.strip() for line in body.decisive.splitlines()]
+    signature = {line.strip() for line in body.full.splitlines()[-_SIGNATURE_LINES:]}
+    for line in lines[:_MAX_LINES]:
+        words = line.split()
+        if 0 < len(words) <= _LINE_WORDS and line[0].isupper() and line not in signature \
+                and not line.endswith((".", ",", ":")):
+            yield line
+
+
+def _without(text: str, company: str | None) -> str:
+    """A subject part without the company's name and years ("Lazard 2025 Summer Analyst")."""
+    text = _YEAR.sub(" ", text)
+    if company:
+        text = re.sub(rf"(?i)^\s*{re.escape(company)}\b|\b{re.escape(company)}\s*$", " ", text)
+    return text
+
+
+def clean_position(raw: str) -> str | None:
+    """Cut what follows the title (company, place, contract), references and gender markers;
+    None unless what is left is a short phrase holding a job-title word."""
+    text = _cut_at_stops(" ".join(raw.split()))
+    for pattern in extraction().position_cleanup:
+        text = pattern.sub(" ", text)
+    text = " ".join(text.split()).strip(_EDGE)
+    text = _TRAILING.sub("", _LEADING.sub("", text)).strip(_EDGE)
+    words = text.split()
+    if len(text) < 2 or len(words) > _MAX_WORDS or not has_title_word(text):
+        return None
+    if fold(words[0]) in extraction().leading_stopwords:
+        return None
+    return None if fold(text) in extraction().position_rejected else text
+
+
+def has_title_word(text: str) -> bool:
+    """Holds a word that names a job ("engineer", "chargée", "aide-soignante", "SRE")."""
+    titles = extraction().title_words
+    words = _WORDS.findall(fold(text))
+    return any(w in titles or any(p in titles for p in w.split("-")) for w in words)
+
+
+def _cut_at_stops(text: str) -> str:
+    """Cut at the first connector; a comma followed by a lower-case word ends the title too."""
+    text = _COMMA_CLAUSE.split(text)[0]
+    lowered = f" {fold(text)} "
+    cut = min((i for stop in extraction().position_stops if (i := lowered.find(stop)) > 0),
+              default=len(lowered))
+    return text[: max(cut - 1, 0)] if cut < len(lowered) else text

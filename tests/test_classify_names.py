@@ -1,0 +1,125 @@
+"""Table tests of company and position extraction: names, signatures, labels, layouts."""
+
+from __future__ import annotations
+
+import pytest
+
+from classify import classify
+from classify.evidence import Context
+from classify.names import EXACT, INSIDE, PREFIX, clean_company, label_match, looks_like_person
+from classify.position import clean_position
+from classify.segment import segment_label
+from classify.signature import signature_names
+from tests.test_classify_rules import ME, incoming, mail
+
+CLEAN_CASES = [
+    ("Acme SAS", "Acme"),
+    ("Havas Paris", "Havas"),
+    ("Marriott International", "Marriott"),
+    ("Doctolib Talent Acquisition", "Doctolib"),
+    ("Bouygues Telecom Recrute", "Bouygues Telecom"),
+    ("Les Restos du Cœur", "Les Restos du Cœur"),
+    ("L'Oréal", "L'Oréal"),
+    ("Le poste", None),
+    ("Careers", None),
+    ("Indeed", None),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), CLEAN_CASES)
+def test_clean_company(raw: str, expected: str | None) -> None:
+    assert clean_company(raw) == expected
+
+
+@pytest.mark.parametrize(("name", "local", "expected"), [
+    ("Rachel Kim", "rachel.kim", True),
+    ("Martine Deschamps", "m.deschamps", True),
+    ("Mrs. Helen Carter", "hcarter", True),
+    ("Schneider Electric", "", False),
+    ("Ramsay Santé", "noreply", False),
+    ("Ville de Montreuil", "ne-pas-repondre", False),
+])
+def test_looks_like_person(name: str, local: str, expected: bool) -> None:
+    assert looks_like_person(name, local) is expected
+
+
+@pytest.mark.parametrize(("name", "label", "expected"), [
+    ("L'Oréal", "loreal", EXACT),
+    ("Carter & Wells", "carterandwells", EXACT),
+    ("Datadog", "datadoghq", PREFIX),
+    ("Hôtel Barrière Le Royal", "groupebarriere", INSIDE),
+    ("Versailles Conseil", "acme", 0),
+])
+def test_label_match(name: str, label: str, expected: int) -> None:
+    assert label_match(name, label) == expected
+
+
+def test_segment_label_restores_words_and_accents() -> None:
+    assert segment_label("reseauactionclimat") == "Reseau Action Climat"
+    assert segment_label("groupebarriere") == "Groupe Barrière"
+    assert segment_label("kiabi") is None
+
+
+def test_signature_names_skip_titles_people_and_phones() -> None:
+    body = "Merci.\n\nCordialement,\nClaire Perrin\nResponsable RH – Boulangerie Moreau\n01 23 45 67 89"
+    assert list(signature_names(body, "Claire Perrin")) == ["Boulangerie Moreau"]
+
+
+RECEIVED = "Nous avons bien reçu votre candidature."
+COMPANY_CASES = [
+    # relay display name, tenant subdomain and local part
+    ("Acme via Greenhouse <no-reply@greenhouse.io>", "Votre candidature", RECEIVED, "Acme"),
+    ("Workday <globex@myworkday.com>", "Votre candidature", RECEIVED, "Globex"),
+    # an employer's own domain, spelled as the text writes it
+    ("Service RH <rh@mairie-reze.fr>", "Votre candidature",
+     "La Mairie de Rezé a bien reçu votre candidature.", "Mairie de Rezé"),
+    ("Rachel Kim <rachel.kim@datadoghq.com>", "Next steps",
+     "Thanks for applying to Datadog. We'd like to schedule a call.", "Datadog"),
+    # a signature line after the sender's name and title
+    ("Jeanne Morel <jeanne@bmoreau.fr>", "Votre candidature",
+     "Bien reçu votre CV.\n\nCordialement,\nJeanne Morel\nResponsable RH – Boulangerie Moreau",
+     "Boulangerie Moreau"),
+    # a staffing agency names its client
+    ("Tom Hargreaves <tom@hays.co.uk>", "Interview confirmed - Clerk at Brightwell Foods",
+     "We'd like to invite you to an interview.", "Brightwell Foods"),
+    # a job board's layout
+    ("Indeed <indeedapply@indeed.com>", "Candidature envoyée : Vendeur H/F",
+     "Candidature envoyée\n\nVendeur H/F\nKiabi - Marseille (13)\n", "Kiabi"),
+]
+
+
+@pytest.mark.parametrize(("sender", "subject", "body", "company"), COMPANY_CASES)
+def test_company_precedence(sender: str, subject: str, body: str, company: str) -> None:
+    evidence = classify(incoming(sender, subject, body), Context(me=frozenset({ME})))
+    assert evidence.company == company
+    assert any(reason.startswith("company: ") for reason in evidence.reasons)
+
+
+def test_company_of_an_outgoing_application_is_the_recipient() -> None:
+    message = mail(ME, "Candidature", "Je vous adresse ma candidature.",
+                   to="recrutement@ehpad-lestilleuls.fr", attachment="CV.pdf")
+    evidence = classify(message, Context(me=frozenset({ME})))
+    assert evidence.company == "Ehpad Les Tilleuls"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Comptable en CDI – Lyon", "Comptable"),
+    ("Serveur | Paris (75)", "Serveur"),
+    ("Ingénieur méthodes (JR12345)", "Ingénieur méthodes"),
+    ("next stage", None),
+    ("saison 2025", None),
+])
+def test_clean_position_needs_a_title_word(raw: str, expected: str | None) -> None:
+    assert clean_position(raw) == expected
+
+
+@pytest.mark.parametrize(("subject", "body", "position"), [
+    ("Interview Confirmation: Datadog - Site Reliability Engineer", "Your interview is scheduled.",
+     "Site Reliability Engineer"),
+    ("Votre candidature", "Merci pour votre candidature.\n\nPoste : Aide-soignant de nuit\n",
+     "Aide-soignant de nuit"),
+    ("Votre candidature", "Nous avons bien reçu votre candidature.", None),
+])
+def test_position_from_layouts(subject: str, body: str, position: str | None) -> None:
+    evidence = classify(incoming("Acme RH <rh@acme.fr>", subject, body), Context(me=frozenset({ME})))
+    assert evidence.position == position
