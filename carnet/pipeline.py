@@ -3,7 +3,13 @@
 Error scopes (after OfflineIMAP): a message that fails to parse is recorded and
 the pass goes on; a folder that fails (deleted, UIDVALIDITY loop) is logged and
 the other folders go on; a mailbox that fails (network, password) backs off or
-asks for a new link, and the other mailboxes go on.
+asks for a new link, and the other mailboxes go on. Folder errors do not back the
+mailbox off, but they stay in `Mailbox.last_error` until a pass without them.
+
+A pass must give the same logbook however often it is interrupted and resumed
+(the crash tests prove it): messages are processed in UID order, and the seeker's
+addresses learned from the Sent folder are re-read after every committed batch,
+so a resumed pass knows exactly what an uninterrupted one knew at that point.
 """
 
 from __future__ import annotations
@@ -11,25 +17,27 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 import imapclient
-from classify.triage import is_candidate
 from imapclient.exceptions import IMAPClientError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 import classify
-from classify.evidence import Context
+from classify.evidence import Context, Evidence
+from classify.triage import is_candidate
 from config.i18n import t
 from config.settings import Settings
+from ingest.authresults import trusted_results
 from ingest.connection import ImapError, connect
-from ingest.fetch import Batch, Envelope, examine, new_uids, read_batches
+from ingest.dkim_check import DkimCheck
+from ingest.fetch import Batch, Envelope, Partial, examine, new_uids, read_batches, stream_message
 from ingest.folders import Folder, classify_folders
 from ingest.message import Message, ParseError, Proof
 from ingest.parse import parse_addresses, parse_message
-from ingest.verify import prove
+from ingest.verify import level_of, prove
 from store import leases
 from store.db import transaction
 from store.mailboxes import account_of, remember_addresses
@@ -58,15 +66,32 @@ class SyncReport:
     errors: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _Addresses:
+    """The seeker's addresses as last committed; updated after every batch."""
+
+    current: frozenset[str]
+
+
 @dataclass(frozen=True)
 class _Job:
     factory: sessionmaker[Session]
     settings: Settings
     mailbox_id: int
     worker: str
-    me: frozenset[str]
+    me: _Addresses
     stop: threading.Event
     progress: Progress | None
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A parsed message; for a `Partial`, `raw` is its reduced form (header and text parts)."""
+
+    uid: int
+    raw: bytes
+    message: Message
+    partial: Partial | None = None
 
 
 def sync_mailbox(
@@ -83,7 +108,7 @@ def sync_mailbox(
     with transaction(factory) as session:
         mailbox = session.get(Mailbox, mailbox_id)
         account, me = account_of(mailbox, key), mailbox.address_set
-    job = _Job(factory, settings, mailbox_id, worker, me, stop or threading.Event(), progress)
+    job = _Job(factory, settings, mailbox_id, worker, _Addresses(me), stop or threading.Event(), progress)
     try:
         client = connect(account, settings.timeout, settings.ca_file)
     except ImapError as exc:
@@ -98,7 +123,9 @@ def sync_mailbox(
     finally:
         _logout(client)
     with transaction(factory) as session:
-        leases.release_success(session, session.get(Mailbox, mailbox_id), timedelta(seconds=settings.poll_interval))
+        mailbox = session.get(Mailbox, mailbox_id)
+        leases.release_success(session, mailbox, timedelta(seconds=settings.poll_interval))
+        mailbox.last_error = "\n".join(report.errors)[:2000] or None
     return report
 
 
@@ -137,77 +164,113 @@ def _sync_folder(job: _Job, client: imapclient.IMAPClient, folder: Folder, repor
     uids = new_uids(client, last_uid)
     triage = _triage(folder, job.me)
     for batch in read_batches(client, uids, job.settings.batch_size, triage, job.settings.max_message_bytes):
-        observed, failures = _process(job, folder, batch)
-        with transaction(job.factory) as session:
-            report.new += _commit(job, session, folder, status.uidvalidity, batch, observed, failures)
-        read = len(batch.fetched) + batch.skipped + len(batch.too_large)
-        report.messages += read
-        report.failed += len(failures)
-        if job.progress:
-            job.progress(read)
+        _sync_batch(job, client, folder, status.uidvalidity, batch, report)
         if job.stop.is_set():
             return
-    _mark_folder_stable(job, folder.name, status.uidvalidity)
+
+
+def _sync_batch(job: _Job, client: imapclient.IMAPClient, folder: Folder, uidvalidity: int, batch: Batch,
+                report: SyncReport) -> None:
+    """Process and commit one batch; its bytes are freed on return, before the next is read."""
+    observed, failures = _process(job, client, folder, batch)
+    with transaction(job.factory) as session:
+        report.new += _commit(job, session, folder, uidvalidity, batch, observed, failures)
+    read = len(batch.fetched) + batch.skipped + len(batch.partial)
+    report.messages += read
+    report.failed += len(failures)
+    if job.progress:
+        job.progress(read)
 
 
 def _checkpoint(job: _Job, folder: Folder, uidvalidity: int) -> int:
-    """The folder's last UID, reset when UIDVALIDITY changed (bounded, see settings)."""
+    """The folder's last UID; 0 when UIDVALIDITY changed, which is allowed a bounded
+    number of passes in a row (a server that changes it every time would otherwise
+    make every pass a full resync). The new UIDVALIDITY is committed even past the
+    bound, so the folder resumes by itself once the server keeps it stable."""
     with transaction(job.factory) as session:
         state = _folder_state(session, job.mailbox_id, folder.name)
         if state is None:
             session.add(FolderState(mailbox_id=job.mailbox_id, name=folder.name, role=folder.role,
                                     uidvalidity=uidvalidity, last_uid=0, uidvalidity_resets=0))
             return 0
-        if state.uidvalidity == uidvalidity:
-            return state.last_uid
-        if state.uidvalidity_resets >= job.settings.max_uidvalidity_resets:
-            raise FolderError(t("uidvalidity_loop", mailbox=job.mailbox_id, folder=folder.name,
-                                count=state.uidvalidity_resets))
-        log.info("mailbox %s folder %r: UIDVALIDITY %s -> %s, resync", job.mailbox_id, folder.name,
-                 state.uidvalidity, uidvalidity)
-        state.uidvalidity, state.last_uid = uidvalidity, 0
-        state.uidvalidity_resets += 1
+        resets = _observe_uidvalidity(job, state, uidvalidity)
+        last_uid = state.last_uid
+    if resets > job.settings.max_uidvalidity_resets:
+        raise FolderError(t("uidvalidity_loop", mailbox=job.mailbox_id, folder=folder.name, count=resets))
+    return last_uid
+
+
+def _observe_uidvalidity(job: _Job, state: FolderState, uidvalidity: int) -> int:
+    """Count the passes in a row that found UIDVALIDITY changed; a stable one resets the count."""
+    if state.uidvalidity == uidvalidity:
+        state.uidvalidity_resets = 0
         return 0
-
-
-def _mark_folder_stable(job: _Job, name: str, uidvalidity: int) -> None:
-    with transaction(job.factory) as session:
-        state = _folder_state(session, job.mailbox_id, name)
-        if state is not None and state.uidvalidity == uidvalidity:
-            state.uidvalidity_resets = 0
+    log.info("mailbox %s folder %r: UIDVALIDITY %s -> %s, resync", job.mailbox_id, state.name,
+             state.uidvalidity, uidvalidity)
+    state.uidvalidity, state.last_uid = uidvalidity, 0
+    state.uidvalidity_resets += 1
+    return state.uidvalidity_resets
 
 
 def _folder_state(session: Session, mailbox_id: int, name: str) -> FolderState | None:
     return session.scalar(select(FolderState).where(FolderState.mailbox_id == mailbox_id, FolderState.name == name))
 
 
-def _triage(folder: Folder, me: frozenset[str]) -> Callable[[Envelope], bool]:
+def _triage(folder: Folder, me: _Addresses) -> Callable[[Envelope], bool]:
     def candidate(envelope: Envelope) -> bool:
         sender = next(iter(parse_addresses(envelope.headers.get("from"))), None)
-        return is_candidate(envelope.headers.get("subject", ""), sender, envelope.headers, folder.role, me)
+        return is_candidate(envelope.headers.get("subject", ""), sender, envelope.headers, folder.role, me.current)
 
     return candidate
 
 
-def _process(job: _Job, folder: Folder, batch: Batch) -> tuple[list[Observed], list[Failure]]:
-    """Parse and classify a batch (pure work, outside any transaction)."""
-    parsed: list[tuple[int, bytes, Message]] = []
-    failures = [Failure(env.uid, f"message of {env.size} bytes above max_message_bytes") for env in batch.too_large]
-    for fetched in batch.fetched:
-        try:
-            parsed.append((fetched.uid, fetched.raw, parse_message(fetched.raw)))
-        except ParseError as exc:
-            failures.append(Failure(fetched.uid, str(exc)))
-    me = job.me | _own_addresses(folder, [m for _, _, m in parsed])
-    contexts = [Context(me=me, folder_role=folder.role)] * len(parsed)
-    verdicts = classify.classify_many([m for _, _, m in parsed], contexts, job.settings.evidence_threshold)
-    observed = []
-    for (uid, raw, message), evidence in zip(parsed, verdicts, strict=True):
-        if evidence.is_evidence:
-            outgoing = _is_outgoing(folder, message, me)
-            proof = Proof() if outgoing else prove(raw, message, job.settings)
-            observed.append(Observed(uid, raw, message, evidence, outgoing, proof))
+def _process(job: _Job, client: imapclient.IMAPClient, folder: Folder,
+             batch: Batch) -> tuple[list[Observed], list[Failure]]:
+    """Parse and classify a batch, in UID order (pure work, outside any transaction)."""
+    reads, failures = _parse(batch)
+    me = job.me.current | _own_addresses(folder, [read.message for read in reads])
+    contexts = [Context(me=me, folder_role=folder.role)] * len(reads)
+    verdicts = classify.classify_many([read.message for read in reads], contexts, job.settings.evidence_threshold)
+    observed = [_observe(job, client, folder, read, evidence, me)
+                for read, evidence in zip(reads, verdicts, strict=True) if evidence.is_evidence]
     return observed, failures
+
+
+def _parse(batch: Batch) -> tuple[list[_Read], list[Failure]]:
+    reads: list[_Read] = []
+    failures: list[Failure] = []
+    items = [(f.uid, f.raw, None) for f in batch.fetched] + [(p.uid, p.reduced, p) for p in batch.partial]
+    for uid, raw, partial in sorted(items, key=lambda item: item[0]):
+        try:
+            message = parse_message(raw)
+        except ParseError as exc:
+            failures.append(Failure(uid, str(exc)))
+            continue
+        if partial is not None:
+            message = replace(message, size=partial.size, attachments=message.attachments + partial.attachments)
+        reads.append(_Read(uid, raw, message, partial))
+    return reads, failures
+
+
+def _observe(job: _Job, client: imapclient.IMAPClient, folder: Folder, read: _Read, evidence: Evidence,
+             me: frozenset[str]) -> Observed:
+    """An evidence message with its proof; an oversized one is now streamed whole."""
+    outgoing = _is_outgoing(folder, read.message, me)
+    if read.partial is None:
+        proof = Proof() if outgoing else prove(read.raw, read.message, job.settings)
+        return Observed(read.uid, read.raw, read.message, evidence, outgoing, proof)
+    whole = stream_message(client, read.uid)
+    message = replace(read.message, sha256=whole.sha256, size=whole.size)
+    proof = Proof() if outgoing else _header_proof(read.raw, message, job.settings)
+    return Observed(read.uid, b"", message, evidence, outgoing, proof, compressed=whole.compressed)
+
+
+def _header_proof(raw: bytes, message: Message, settings: Settings) -> Proof:
+    """For an oversized message only the provider's results are read: DKIM would need it whole in memory."""
+    provider = trusted_results(raw, settings.trusted_authserv_ids)
+    domains = (message.sender.domain if message.sender else None,)
+    level = level_of(DkimCheck("none"), False, provider, domains)
+    return Proof(level=level, auth_results=provider.header if provider else None)
 
 
 def _own_addresses(folder: Folder, messages: list[Message]) -> frozenset[str]:
@@ -230,6 +293,7 @@ def _commit(job: _Job, session: Session, folder: Folder, uidvalidity: int, batch
         raise FolderError(f"folder {folder.name!r} changed during the pass")
     if folder.role == "sent":
         remember_addresses(mailbox, {item.message.sender.email for item in observed if item.message.sender})
+    job.me.current = mailbox.address_set
     return record_batch(session, mailbox, state, batch.last_uid, observed, failures)
 
 

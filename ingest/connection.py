@@ -100,7 +100,8 @@ def connect(account: Account, timeout: float = 30.0, ca_file: str | None = None)
 
 
 def _open(account: Account, timeout: float, ca_file: str | None) -> imapclient.IMAPClient:
-    context = tls_context(ca_file)
+    # Loading the system's CA store takes tens of milliseconds: only when TLS is used.
+    context = tls_context(ca_file) if account.security != "plain" else None
     try:
         client = imapclient.IMAPClient(
             account.host,

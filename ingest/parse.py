@@ -4,6 +4,10 @@ Parsing never raises anything but `ParseError`: real mail is full of broken
 MIME, unknown charsets and bad dates, and one bad message must not stop a pass.
 When mail-parser itself fails on a malformed structure, the standard library's
 lenient parser reads the same bytes and the failure is kept as a defect.
+
+Either parser reads the message `ingest.bounded` cut down (attachment bodies
+dropped, text and parts capped), so that time and memory stay bounded whatever
+the size; `sha256` and `size` are those of the original bytes.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from datetime import UTC, datetime
 
 import mailparser
 
+from ingest.bounded import ELIDED_HEADER, bound
 from ingest.html import html_to_text
 from ingest.message import Address, Attachment, Message, ParseError
 
@@ -46,14 +51,15 @@ def parse_message(raw: bytes) -> Message:
     """Parse raw message bytes; raise `ParseError` with a readable reason on failure."""
     if not raw or not raw.strip():
         raise ParseError("empty message")
+    bounded = bound(raw)
     try:
-        return _to_message(raw, _with_mailparser(raw))
+        return _to_message(raw, _with_mailparser(bounded.raw), bounded.defects)
     except RecursionError as exc:
         raise ParseError("MIME structure nested too deeply") from exc
     except Exception as exc:  # mail-parser raises many kinds on malformed input
         failure = f"mailparser-failed:{type(exc).__name__}"
     try:
-        return _to_message(raw, _with_stdlib(raw, failure))
+        return _to_message(raw, _with_stdlib(bounded.raw, failure), bounded.defects)
     except RecursionError as exc:
         raise ParseError("MIME structure nested too deeply") from exc
     except Exception as exc:
@@ -62,21 +68,11 @@ def parse_message(raw: bytes) -> Message:
 
 def _with_mailparser(raw: bytes) -> _Parts:
     parsed = mailparser.parse_from_bytes(raw)
-    attachments = []
-    for item in parsed.attachments:
-        payload = item.get("payload") or ""
-        attachments.append(
-            Attachment(
-                filename=decode_header_value(item.get("filename") or ""),
-                content_type=(item.get("mail_content_type") or "application/octet-stream").lower(),
-                size=len(payload) * 3 // 4 if item.get("binary") else len(payload),
-            )
-        )
     return _Parts(
         message=parsed.message,
         plain=tuple(parsed.text_plain),
         html=tuple(parsed.text_html),
-        attachments=tuple(attachments),
+        attachments=_attachments(parsed.message),
         defects=tuple(sorted(parsed.defects_categories)),
     )
 
@@ -85,20 +81,42 @@ def _with_stdlib(raw: bytes, failure: str) -> _Parts:
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     plain: list[str] = []
     html: list[str] = []
-    attachments: list[Attachment] = []
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
-        payload = part.get_payload(decode=True) or b""
+    for part in _leaves(msg):
         ctype = part.get_content_type()
-        filename = part.get_filename()
-        if filename or not ctype.startswith("text/"):
-            attachments.append(Attachment(decode_header_value(filename or ""), ctype, len(payload)))
+        if _is_attachment(part) or ctype not in ("text/plain", "text/html"):
             continue
-        text = payload.decode(_charset(part), errors="replace")
+        text = (part.get_payload(decode=True) or b"").decode(_charset(part), errors="replace")
         (html if ctype == "text/html" else plain).append(text)
     defects = {type(d).__name__ for part in msg.walk() for d in part.defects}
-    return _Parts(msg, tuple(plain), tuple(html), tuple(attachments), (failure, *sorted(defects)))
+    return _Parts(msg, tuple(plain), tuple(html), _attachments(msg), (failure, *sorted(defects)))
+
+
+def _leaves(msg: email.message.Message) -> list[email.message.Message]:
+    return [part for part in msg.walk() if not part.is_multipart()]
+
+
+def _attachments(msg: email.message.Message) -> tuple[Attachment, ...]:
+    """Names, types and sizes of the parts that are files: named, marked as attachment, or not text."""
+    return tuple(
+        Attachment(decode_header_value(part.get_filename() or ""), part.get_content_type(), _size(part))
+        for part in _leaves(msg)
+        if _is_attachment(part)
+    )
+
+
+def _is_attachment(part: email.message.Message) -> bool:
+    return bool(part.get_filename()) or part.get_content_disposition() == "attachment" or (
+        part.get_content_maintype() not in ("text", "multipart", "message")
+    )
+
+
+def _size(part: email.message.Message) -> int:
+    """Decoded size; for a body `ingest.bounded` dropped, the encoded size it recorded."""
+    elided = str(part.get(ELIDED_HEADER, "")).strip()
+    if elided.isdigit():
+        return int(elided)
+    payload = part.get_payload(decode=True)
+    return len(payload) if isinstance(payload, bytes) else 0
 
 
 def _charset(part: email.message.Message) -> str:
@@ -110,7 +128,7 @@ def _charset(part: email.message.Message) -> str:
     return charset
 
 
-def _to_message(raw: bytes, parts: _Parts) -> Message:
+def _to_message(raw: bytes, parts: _Parts, cuts: tuple[str, ...]) -> Message:
     headers = _headers(parts.message)
     first = {name: values[0] for name, values in headers.items()}
     return Message(
@@ -128,7 +146,7 @@ def _to_message(raw: bytes, parts: _Parts) -> Message:
         text=_body_text(parts)[:MAX_TEXT_CHARS],
         attachments=parts.attachments,
         headers=headers,
-        defects=parts.defects,
+        defects=(*parts.defects, *cuts),
     )
 
 
@@ -143,6 +161,8 @@ def decode_header_value(value: str) -> str:
 def _headers(msg: email.message.Message) -> dict[str, tuple[str, ...]]:
     headers: dict[str, list[str]] = {}
     for name, value in msg.items():
+        if name.lower() == ELIDED_HEADER.lower():
+            continue
         text = decode_header_value(str(value)) if value is not None else ""
         headers.setdefault(name.lower(), []).append(" ".join(text.split()))
     return {name: tuple(values) for name, values in headers.items()}

@@ -66,16 +66,15 @@ def renew(session: Session, mailbox_id: int, worker: str, lease: timedelta) -> b
     return result.rowcount == 1
 
 
-def release_lease(session: Session, mailbox_id: int, worker: str) -> None:
-    """Give back a lease not used (the worker is stopping)."""
-    session.execute(
-        update(Mailbox)
-        .where(Mailbox.id == mailbox_id, Mailbox.lease_owner == worker)
-        .values(lease_owner=None, lease_expires_at=None)
-    )
+def release_success(session: Session, mailbox: Mailbox, interval: timedelta, worker: str | None = None) -> bool:
+    """Record a finished pass and free the lease; due again after `interval`.
 
-
-def release_success(session: Session, mailbox: Mailbox, interval: timedelta) -> None:
+    With `worker`, nothing changes unless that worker still holds the lease: a
+    worker whose lease expired and was claimed by another must not free the
+    other's lease (a third worker could then sync the mailbox at the same time).
+    """
+    if not _holds(session, mailbox, worker):
+        return False
     now = datetime.now(UTC)
     mailbox.lease_owner = None
     mailbox.lease_expires_at = None
@@ -83,10 +82,18 @@ def release_success(session: Session, mailbox: Mailbox, interval: timedelta) -> 
     mailbox.last_error = None
     mailbox.last_sync_at = now
     mailbox.next_due_at = now + interval
+    return True
 
 
-def release_failure(session: Session, mailbox: Mailbox, error: str, retryable: bool, max_backoff: int) -> None:
-    """Back off exponentially with full jitter; a non-retryable error parks the mailbox."""
+def release_failure(
+    session: Session, mailbox: Mailbox, error: str, retryable: bool, max_backoff: int, worker: str | None = None
+) -> bool:
+    """Back off exponentially with full jitter; a non-retryable error parks the mailbox.
+
+    `worker` guards the release as in `release_success`.
+    """
+    if not _holds(session, mailbox, worker):
+        return False
     now = datetime.now(UTC)
     mailbox.lease_owner = None
     mailbox.lease_expires_at = None
@@ -94,8 +101,17 @@ def release_failure(session: Session, mailbox: Mailbox, error: str, retryable: b
     mailbox.last_error = error[:2000]
     if not retryable:
         mailbox.status = "needs_relink"
-        return
+        return True
     mailbox.next_due_at = now + timedelta(seconds=backoff_seconds(mailbox.failures, max_backoff))
+    return True
+
+
+def _holds(session: Session, mailbox: Mailbox, worker: str | None) -> bool:
+    """Whether `worker` holds the lease, read again under a row lock (no claim can slip in)."""
+    if worker is None:
+        return True
+    session.refresh(mailbox, ["lease_owner"], with_for_update=True)
+    return mailbox.lease_owner == worker
 
 
 def backoff_seconds(failures: int, max_backoff: int, base: float = 30.0) -> float:

@@ -25,7 +25,12 @@ from store.models import Event, FolderState, Mailbox, MessageLocation, ParseFail
 
 @dataclass(frozen=True)
 class Observed:
-    """One message read from a folder, parsed and classified as evidence."""
+    """One message read from a folder, parsed and classified as evidence.
+
+    `raw` is the whole message, unless `compressed` already holds it zlib-compressed
+    (an oversized message streamed in pieces, never whole in memory); either way
+    `message.sha256` is the SHA-256 of the whole message's bytes.
+    """
 
     uid: int
     raw: bytes
@@ -33,6 +38,10 @@ class Observed:
     evidence: Evidence
     outgoing: bool
     proof: Proof = field(default_factory=Proof)
+    compressed: bytes | bytearray | None = None
+
+    def stored_bytes(self) -> bytes | bytearray:
+        return self.compressed if self.compressed is not None else zlib.compress(self.raw, 6)
 
 
 @dataclass(frozen=True)
@@ -62,12 +71,12 @@ def record_evidence(session: Session, mailbox: Mailbox, folder: FolderState, ite
     """Record one evidence message once, whatever folder or resync it comes from."""
     if _location(session, mailbox.id, folder, item.uid) is not None:
         return 0
-    source = _existing_source(session, mailbox.id, item.message)
-    if source is not None:
-        _add_location(session, mailbox.id, folder, item.uid, source)
+    source_id = _existing_source(session, mailbox.id, item.message)
+    if source_id is not None:
+        _add_location(session, mailbox.id, folder, item.uid, source_id)
         return 0
     source = _add_source(session, mailbox, item)
-    _add_location(session, mailbox.id, folder, item.uid, source)
+    _add_location(session, mailbox.id, folder, item.uid, source.id)
     _add_event(session, mailbox, source, item)
     return 1
 
@@ -83,12 +92,16 @@ def _location(session: Session, mailbox_id: int, folder: FolderState, uid: int) 
     )
 
 
-def _existing_source(session: Session, mailbox_id: int, message: Message) -> SourceMessage | None:
-    """The same content already recorded: same bytes, or the same Message-ID (a copy)."""
+def _existing_source(session: Session, mailbox_id: int, message: Message) -> int | None:
+    """The id of the same content already recorded: same bytes, or the same Message-ID (a copy).
+
+    Only the id is read: the row's raw bytes may weigh tens of megabytes.
+    """
     same = SourceMessage.sha256 == message.sha256
     if message.message_id:
         same = same | (SourceMessage.message_id == message.message_id)
-    return session.scalars(select(SourceMessage).where(SourceMessage.mailbox_id == mailbox_id, same)).first()
+    query = select(SourceMessage.id).where(SourceMessage.mailbox_id == mailbox_id, same).order_by(SourceMessage.id)
+    return session.scalars(query.limit(1)).first()
 
 
 def _add_source(session: Session, mailbox: Mailbox, item: Observed) -> SourceMessage:
@@ -105,7 +118,7 @@ def _add_source(session: Session, mailbox: Mailbox, item: Observed) -> SourceMes
         subject=message.subject[:2000],
         outgoing=item.outgoing,
         auth_results=proof.auth_results,
-        raw=zlib.compress(item.raw, 6),
+        raw=item.stored_bytes(),
         dkim_result=proof.dkim_result,
         dkim_domain=proof.dkim_domain,
         dkim_selector=proof.dkim_selector,
@@ -118,11 +131,11 @@ def _add_source(session: Session, mailbox: Mailbox, item: Observed) -> SourceMes
     return source
 
 
-def _add_location(session: Session, mailbox_id: int, folder: FolderState, uid: int, source: SourceMessage) -> None:
+def _add_location(session: Session, mailbox_id: int, folder: FolderState, uid: int, source_id: int) -> None:
     session.add(
         MessageLocation(
             mailbox_id=mailbox_id,
-            source_message_id=source.id,
+            source_message_id=source_id,
             folder=folder.name,
             uidvalidity=folder.uidvalidity,
             uid=uid,

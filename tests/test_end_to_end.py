@@ -17,14 +17,14 @@ runner = CliRunner()
 # What the sample mailbox must give: (kind, company, position, date); nothing else.
 EXPECTED = {
     ("application", "Boulangerie Moreau", "Vendeuse en boulangerie", "2026-10-05"),
-    ("application", "Atelier Numérique", "Développeuse web junior", "2026-10-07"),
+    ("application", "L'Atelier Numérique", "Développeuse web junior", "2026-10-07"),
     ("application", "Northwind", "Junior Data Analyst", "2026-10-09"),
     ("acknowledgement", "Northwind Logistics", "Junior Data Analyst", "2026-10-09"),
     ("acknowledgement", "Decathlon", "Conseiller de vente sports d'eau", "2026-10-12"),
     ("application", "Leroy Merlin", "Conseiller de vente jardin", "2026-10-13"),
     ("rejection", "Boulangerie Moreau", "Vendeuse en boulangerie", "2026-10-16"),
-    ("interview", "Atelier Numérique", "Développeuse web junior", "2026-10-19"),
-    ("offer", "Atelier Numérique", "développeuse web junior", "2026-10-27"),
+    ("interview", "L'Atelier Numérique", "Développeuse web junior", "2026-10-19"),
+    ("offer", "L'Atelier Numérique", "développeuse web junior", "2026-10-27"),
 }
 LOOK_ALIKES = ("Indeed", "Apec", "LinkedIn", "Welcome to the Jungle", "Julie")
 
