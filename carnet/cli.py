@@ -21,7 +21,7 @@ from store.logbook import LogbookRow, logbook_rows, mailbox_ids
 from store.secrets import SecretError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Carnet: job search evidence from a mailbox.")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def main() -> None:

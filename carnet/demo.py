@@ -58,7 +58,7 @@ def run_demo(keep: Path | None = None) -> None:
     env.pop("CARNET_DATABASE_URL", None)
     env.pop("CARNET_CONFIG", None)
     runtime = open_runtime(load_settings(env))
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)
     name, server = _server(root)
     try:
         server.add_user(DEMO_USER, DEMO_PASSWORD)

@@ -124,8 +124,8 @@ def sync_mailbox(
         _logout(client)
     with transaction(factory) as session:
         mailbox = session.get(Mailbox, mailbox_id)
-        leases.release_success(session, mailbox, timedelta(seconds=settings.poll_interval))
-        mailbox.last_error = "\n".join(report.errors)[:2000] or None
+        if leases.release_success(session, mailbox, timedelta(seconds=settings.poll_interval), worker):
+            mailbox.last_error = "\n".join(report.errors)[:2000] or None  # folder errors, shown until fixed
     return report
 
 
@@ -134,7 +134,7 @@ def _fail(job: _Job, report: SyncReport, error: str, retryable: bool) -> SyncRep
     report.errors.append(error)
     with transaction(job.factory) as session:
         mailbox = session.get(Mailbox, job.mailbox_id)
-        leases.release_failure(session, mailbox, error, retryable, job.settings.max_backoff)
+        leases.release_failure(session, mailbox, error, retryable, job.settings.max_backoff, job.worker)
     return report
 
 

@@ -25,7 +25,7 @@ from store.models import Event
 if TYPE_CHECKING:
     from carnet.runtime import Runtime
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 SOURCE_HEADERS = ("From", "To", "Date", "Subject", "Message-ID", "Authentication-Results")
 DATE_FORMATS = ["%Y-%m-%d"]
 
