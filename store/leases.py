@@ -3,6 +3,10 @@
 A claim is a compare-and-set on the lease columns, which is atomic on both
 SQLite and PostgreSQL; on PostgreSQL the candidates are first picked with
 `FOR UPDATE SKIP LOCKED` so that workers do not queue behind each other's rows.
+
+The compare-and-set updates refresh mailboxes already loaded in the session from
+the database ("fetch"): SQLAlchemy's default evaluates the WHERE clause in
+Python, which fails on SQLite's naive datetimes.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Update, or_, select, update
 from sqlalchemy.orm import Session
 
 from store.models import Mailbox
@@ -32,12 +36,8 @@ def claim_due(session: Session, worker: str, lease: timedelta, limit: int, now: 
         query = query.with_for_update(skip_locked=True)
     claimed = []
     for mailbox_id in session.scalars(query).all():
-        result = session.execute(
-            update(Mailbox)
-            .where(Mailbox.id == mailbox_id, _due(now))
-            .values(lease_owner=worker, lease_expires_at=now + lease)
-        )
-        if result.rowcount == 1:
+        statement = update(Mailbox).where(Mailbox.id == mailbox_id, _due(now))
+        if _compare_and_set(session, statement.values(lease_owner=worker, lease_expires_at=now + lease)):
             claimed.append(mailbox_id)
     return claimed
 
@@ -45,31 +45,37 @@ def claim_due(session: Session, worker: str, lease: timedelta, limit: int, now: 
 def claim_one(session: Session, mailbox_id: int, worker: str, lease: timedelta) -> bool:
     """Lease one mailbox now, due or not (for `carnet sync`), unless another holds it."""
     now = datetime.now(UTC)
-    result = session.execute(
+    return _compare_and_set(
+        session,
         update(Mailbox)
         .where(
             Mailbox.id == mailbox_id,
             or_(Mailbox.lease_expires_at.is_(None), Mailbox.lease_expires_at < now, Mailbox.lease_owner == worker),
         )
-        .values(lease_owner=worker, lease_expires_at=now + lease)
+        .values(lease_owner=worker, lease_expires_at=now + lease),
     )
-    return result.rowcount == 1
 
 
 def renew(session: Session, mailbox_id: int, worker: str, lease: timedelta) -> bool:
     """Extend a held lease; False when it was lost (expired and taken by another)."""
-    result = session.execute(
+    return _compare_and_set(
+        session,
         update(Mailbox)
         .where(Mailbox.id == mailbox_id, Mailbox.lease_owner == worker)
-        .values(lease_expires_at=datetime.now(UTC) + lease)
+        .values(lease_expires_at=datetime.now(UTC) + lease),
     )
+
+
+def _compare_and_set(session: Session, statement: Update) -> bool:
+    """Run a guarded UPDATE of one mailbox; True when its condition held and it applied."""
+    result = session.execute(statement, execution_options={"synchronize_session": "fetch"})
     return result.rowcount == 1
 
 
-def release_success(session: Session, mailbox: Mailbox, interval: timedelta, worker: str | None = None) -> bool:
+def release_success(session: Session, mailbox: Mailbox, interval: timedelta, worker: str) -> bool:
     """Record a finished pass and free the lease; due again after `interval`.
 
-    With `worker`, nothing changes unless that worker still holds the lease: a
+    Nothing changes unless `worker` still holds the lease: a
     worker whose lease expired and was claimed by another must not free the
     other's lease (a third worker could then sync the mailbox at the same time).
     """
@@ -86,7 +92,7 @@ def release_success(session: Session, mailbox: Mailbox, interval: timedelta, wor
 
 
 def release_failure(
-    session: Session, mailbox: Mailbox, error: str, retryable: bool, max_backoff: int, worker: str | None = None
+    session: Session, mailbox: Mailbox, error: str, retryable: bool, max_backoff: int, worker: str
 ) -> bool:
     """Back off exponentially with full jitter; a non-retryable error parks the mailbox.
 
@@ -106,10 +112,8 @@ def release_failure(
     return True
 
 
-def _holds(session: Session, mailbox: Mailbox, worker: str | None) -> bool:
+def _holds(session: Session, mailbox: Mailbox, worker: str) -> bool:
     """Whether `worker` holds the lease, read again under a row lock (no claim can slip in)."""
-    if worker is None:
-        return True
     session.refresh(mailbox, ["lease_owner"], with_for_update=True)
     return mailbox.lease_owner == worker
 
