@@ -20,7 +20,12 @@ from store.db import transaction
 from store.logbook import LogbookRow, logbook_rows, mailbox_ids
 from store.secrets import SecretError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Carnet: job search evidence from a mailbox.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold a password
+    help="Carnet: job search evidence from a mailbox.",
+)
 err = Console(stderr=True, soft_wrap=True)
 
 

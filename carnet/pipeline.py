@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -33,7 +34,7 @@ from config.settings import Settings
 from ingest.authresults import trusted_results
 from ingest.connection import ImapError, connect
 from ingest.dkim_check import DkimCheck
-from ingest.fetch import Batch, Envelope, Partial, examine, new_uids, read_batches, stream_message
+from ingest.fetch import Batch, Envelope, Partial, Streamed, examine, new_uids, read_batches, stream_message
 from ingest.folders import Folder, classify_folders
 from ingest.message import Message, ParseError, Proof
 from ingest.parse import parse_addresses, parse_message
@@ -43,6 +44,7 @@ from store.db import transaction
 from store.mailboxes import account_of, remember_addresses
 from store.models import FolderState, Mailbox
 from store.recording import Failure, Observed, record_batch
+from store.secrets import SecretError
 
 log = logging.getLogger(__name__)
 
@@ -105,10 +107,13 @@ def sync_mailbox(
     """Sync one leased mailbox and release its lease with the outcome."""
     report = SyncReport(mailbox_id)
     key = settings.require_secret_key()
-    with transaction(factory) as session:
-        mailbox = session.get(Mailbox, mailbox_id)
-        account, me = account_of(mailbox, key), mailbox.address_set
-    job = _Job(factory, settings, mailbox_id, worker, _Addresses(me), stop or threading.Event(), progress)
+    job = _Job(factory, settings, mailbox_id, worker, _Addresses(frozenset()), stop or threading.Event(), progress)
+    try:
+        with transaction(factory) as session:
+            mailbox = session.get(Mailbox, mailbox_id)
+            account, job.me.current = account_of(mailbox, key), mailbox.address_set
+    except SecretError as exc:
+        return _fail(job, report, f"mailbox {mailbox_id}: {exc}", True)
     try:
         client = connect(account, settings.timeout, settings.ca_file)
     except ImapError as exc:
@@ -122,9 +127,11 @@ def sync_mailbox(
         return _fail(job, report, t("server_error", mailbox=account.label, detail=_reason(exc)), True)
     finally:
         _logout(client)
+    # A pass cut short by a stop request is due again at once, for the folders it did not reach.
+    interval = timedelta(seconds=0 if job.stop.is_set() else settings.poll_interval)
     with transaction(factory) as session:
         mailbox = session.get(Mailbox, mailbox_id)
-        if leases.release_success(session, mailbox, timedelta(seconds=settings.poll_interval), worker):
+        if leases.release_success(session, mailbox, interval, worker):
             mailbox.last_error = "\n".join(report.errors)[:2000] or None  # folder errors, shown until fixed
     return report
 
@@ -139,11 +146,15 @@ def _fail(job: _Job, report: SyncReport, error: str, retryable: bool) -> SyncRep
 
 
 def _sync_folders(job: _Job, client: imapclient.IMAPClient, report: SyncReport) -> None:
+    with transaction(job.factory) as session:
+        known = {state.name: state for state in session.scalars(
+            select(FolderState).where(FolderState.mailbox_id == job.mailbox_id))}
     for folder in classify_folders(client.list_folders()):
         if job.stop.is_set():
             return
         try:
-            _sync_folder(job, client, folder, report)
+            if not _unchanged(client, folder, known.get(folder.name)):
+                _sync_folder(job, client, folder, report)
         except FolderError as exc:
             log.warning("mailbox %s folder %r: %s", job.mailbox_id, folder.name, exc)
             report.errors.append(str(exc))
@@ -158,12 +169,24 @@ def _is_missing_folder(exc: Exception) -> bool:
     return "nonexistent" in text or "doesn't exist" in text or "does not exist" in text
 
 
+def _unchanged(client: imapclient.IMAPClient, folder: Folder, state: FolderState | None) -> bool:
+    """STATUS says nothing arrived since the checkpoint: one round trip instead of EXAMINE and SEARCH.
+
+    A folder still counting UIDVALIDITY changes is always examined, so that a stable
+    pass resets the count."""
+    if state is None or state.uidvalidity_resets:
+        return False
+    status = client.folder_status(folder.name, [b"UIDNEXT", b"UIDVALIDITY"])
+    uidnext = status.get(b"UIDNEXT")
+    return status.get(b"UIDVALIDITY") == state.uidvalidity and uidnext is not None and uidnext - 1 <= state.last_uid
+
+
 def _sync_folder(job: _Job, client: imapclient.IMAPClient, folder: Folder, report: SyncReport) -> None:
     status = examine(client, folder.name)
     last_uid = _checkpoint(job, folder, status.uidvalidity)
     uids = new_uids(client, last_uid)
     triage = _triage(folder, job.me)
-    for batch in read_batches(client, uids, job.settings.batch_size, triage, job.settings.max_message_bytes):
+    for batch in read_batches(client, uids, job.settings.batch_size, triage, job.settings.whole_fetch_bytes):
         _sync_batch(job, client, folder, status.uidvalidity, batch, report)
         if job.stop.is_set():
             return
@@ -261,12 +284,19 @@ def _observe(job: _Job, client: imapclient.IMAPClient, folder: Folder, read: _Re
         return Observed(read.uid, read.raw, read.message, evidence, outgoing, proof)
     whole = stream_message(client, read.uid)
     message = replace(read.message, sha256=whole.sha256, size=whole.size)
-    proof = Proof() if outgoing else _header_proof(read.raw, message, job.settings)
+    proof = Proof() if outgoing else _streamed_proof(read.raw, whole, message, job.settings)
     return Observed(read.uid, b"", message, evidence, outgoing, proof, compressed=whole.compressed)
 
 
+def _streamed_proof(reduced: bytes, whole: Streamed, message: Message, settings: Settings) -> Proof:
+    """DKIM over the whole bytes when they fit `max_message_bytes` in memory, else the provider's results."""
+    if whole.size <= settings.max_message_bytes:
+        return prove(zlib.decompress(whole.compressed), message, settings)
+    return _header_proof(reduced, message, settings)
+
+
 def _header_proof(raw: bytes, message: Message, settings: Settings) -> Proof:
-    """For an oversized message only the provider's results are read: DKIM would need it whole in memory."""
+    """For a very large message only the provider's results are read: DKIM would need it whole in memory."""
     provider = trusted_results(raw, settings.trusted_authserv_ids)
     domains = (message.sender.domain if message.sender else None,)
     level = level_of(DkimCheck("none"), False, provider, domains)

@@ -7,7 +7,10 @@ bulk, from a personal mailbox or from an automated sender. Everything the seeker
 sent, everything from a known ATS or job board, every reply or forward and every
 subject or display name with a job word (French or English, accents optional)
 is a candidate; so is any other mail from a person at an organisation, since a
-recruiter may write "Quick question" or "Bonjour".
+recruiter may write "Quick question" or "Bonjour". Two kinds of mail are not,
+whatever their words: a job board's bulk alert ("12 nouvelles offres…") that
+names no application, and mail from billing or order addresses (invoices,
+receipts), which no employer writes from.
 """
 
 from __future__ import annotations
@@ -30,6 +33,12 @@ _JOB_WORDS = re.compile(
 )
 _REPLY = re.compile(r"^\s*(?:re|aw|sv|tr|fwd?|fw|wg)\s*(?:\[\d+\])?\s*:", re.I)
 _AUTOMATED = re.compile(r"no-?reply|do-?not-?reply|ne-?pas-?repondre|notification|mailer|news|info@")
+_BILLING = re.compile(r"^(?:factur|billing|invoice|receipt|recu|commande|order|livraison|shipping|delivery|paiement|"
+                      r"payment)[^@]*@")
+_ALERT = re.compile(r"\b\d+\+? (?:new|nouveaux|nouvelles) (?:\w+ )?(?:jobs?|offres?|emplois?)\b|jobs? you may|"
+                    r"offres? de la semaine|offres? compatibles|emplois? similaires|nouvelles offres|job alert|"
+                    r"alerte emploi|recommended jobs")
+_APPLICATION_WORDS = re.compile(r"candidat|applica|appl(?:y|ied)|postul|entretien|interview|refus|reject|retenu")
 _THREAD_HEADERS = ("in-reply-to", "references")
 _BULK_HEADERS = ("list-unsubscribe", "list-id")
 
@@ -40,6 +49,8 @@ def is_candidate(subject: str, sender: Address | None, headers: Mapping[str, str
     lowered = {name.lower(): value for name, value in headers.items()}
     if _is_seekers(sender, folder_role, me) or _is_thread(subject, lowered):
         return True
+    if _is_board_alert(subject, sender, lowered) or _is_billing(sender):
+        return False
     if sender is not None and find_relay(sender.domain) is not None:
         return True
     if _JOB_WORDS.search(fold(f"{subject} {sender.name if sender else ''}")):
@@ -53,6 +64,18 @@ def _is_seekers(sender: Address | None, folder_role: str | None, me: frozenset[s
 
 def _is_thread(subject: str, headers: Mapping[str, str]) -> bool:
     return bool(_REPLY.match(subject)) or any(headers.get(h) for h in _THREAD_HEADERS)
+
+
+def _is_board_alert(subject: str, sender: Address | None, headers: Mapping[str, str]) -> bool:
+    """A job board's bulk list of offers: not evidence, unless it names an application."""
+    if sender is None or find_relay(sender.domain) is None or not _is_bulk(headers):
+        return False
+    folded = fold(subject)
+    return bool(_ALERT.search(folded)) and not _APPLICATION_WORDS.search(folded)
+
+
+def _is_billing(sender: Address | None) -> bool:
+    return sender is not None and bool(_BILLING.search(sender.email))
 
 
 def _is_bulk(headers: Mapping[str, str]) -> bool:

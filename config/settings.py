@@ -37,6 +37,7 @@ class Settings:
     max_backoff: int = 3600
     timeout: float = 30.0
     max_message_bytes: int = 25_000_000
+    whole_fetch_bytes: int = 262_144
     max_uidvalidity_resets: int = 3
     trusted_authserv_ids: tuple[str, ...] = ("mx.google.com", "outlook.com", "mx.microsoft.com")
     dns_servers: tuple[str, ...] = field(default=())
@@ -55,7 +56,7 @@ class Settings:
 
 
 _INTS = {"batch_size", "poll_interval", "tick_interval", "lease_seconds", "max_backoff",
-         "max_message_bytes", "max_uidvalidity_resets"}
+         "max_message_bytes", "whole_fetch_bytes", "max_uidvalidity_resets"}
 _FLOATS = {"evidence_threshold", "timeout"}
 _LISTS = {"trusted_authserv_ids", "dns_servers"}
 
@@ -109,6 +110,8 @@ def _convert(name: str, value: Any) -> Any:
         return tuple(str(item).strip() for item in items if str(item).strip())
     if name == "database_url":
         return _database_url(str(value))
+    if name == "ca_file" and value is not None and not Path(str(value)).is_file():
+        raise SettingsError(f"{env_name}: {value!r} is not a readable file; give the path of a PEM CA certificate.")
     if name == "lang" and str(value) not in ("fr", "en"):
         raise SettingsError(f"{env_name}: {value!r} is not a language Carnet speaks; use fr or en.")
     return value if name == "data_dir" else (str(value) if value is not None else None)

@@ -89,7 +89,7 @@ def connect(account: Account, timeout: float = 30.0, ca_file: str | None = None)
         raise InsecureRefused("plain_refused", account.label)
     client = _open(account, timeout, ca_file)
     try:
-        client.login(account.username, account.password)
+        _login(client, account)
     except LoginError as exc:
         _close(client)
         raise AuthenticationFailed("auth_failed", account.label) from exc
@@ -97,6 +97,14 @@ def connect(account: Account, timeout: float = 30.0, ca_file: str | None = None)
         _close(client)
         raise ConnectionFailed("login_lost", account.label, _reason(exc)) from exc
     return client
+
+
+def _login(client: imapclient.IMAPClient, account: Account) -> None:
+    """LOGIN, or AUTHENTICATE PLAIN (UTF-8) when the credentials are not ASCII: LOGIN cannot carry them."""
+    if (account.username + account.password).isascii():
+        client.login(account.username, account.password)
+    else:
+        client.plain_login(account.username, account.password)
 
 
 def _open(account: Account, timeout: float, ca_file: str | None) -> imapclient.IMAPClient:

@@ -120,10 +120,11 @@ def _size(part: email.message.Message) -> int:
 
 
 def _charset(part: email.message.Message) -> str:
-    charset = part.get_content_charset() or "utf-8"
+    """The part's charset when Python knows it, else latin-1 (which decodes any byte)."""
     try:
+        charset = part.get_content_charset() or "utf-8"
         "".encode(charset)
-    except LookupError:
+    except (LookupError, UnicodeError, ValueError):
         return "latin-1"
     return charset
 
@@ -151,10 +152,14 @@ def _to_message(raw: bytes, parts: _Parts, cuts: tuple[str, ...]) -> Message:
 
 
 def decode_header_value(value: str) -> str:
-    """Decode RFC 2047 words; undecodable parts are kept as they are."""
+    """Decode RFC 2047 words; undecodable parts are kept as they are.
+
+    Triage decodes fetched headers with this too, so it must never raise: one
+    hostile header would otherwise fail every pass of its mailbox.
+    """
     try:
         return str(email.header.make_header(email.header.decode_header(value)))
-    except (LookupError, UnicodeError, ValueError, email.errors.HeaderParseError):
+    except (LookupError, UnicodeError, ValueError, email.errors.MessageError):
         return value
 
 

@@ -10,9 +10,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATION_LOCK = 0x6361726E6574  # "carnet"
 
 
 def make_engine(url: str) -> Engine:
@@ -52,6 +54,9 @@ def upgrade(engine: Engine) -> None:
     """Bring the schema to the latest migration; existing data is kept."""
     config = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Workers started together on a new database must not migrate it concurrently.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

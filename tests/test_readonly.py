@@ -18,7 +18,7 @@ from faultproxy import FaultProxy
 
 #: What a sync may say to the server; anything else (SELECT, STORE, COPY, MOVE,
 #: EXPUNGE, APPEND, CLOSE, CREATE, DELETE, RENAME, SUBSCRIBE, ...) fails the test.
-READ_ONLY = {"CAPABILITY", "LOGIN", "LIST", "EXAMINE", "UID SEARCH", "UID FETCH", "LOGOUT", "NOOP", "ID"}
+READ_ONLY = {"CAPABILITY", "LOGIN", "LIST", "EXAMINE", "STATUS", "UID SEARCH", "UID FETCH", "LOGOUT", "NOOP", "ID"}
 _COMMAND = re.compile(r"^(UID [A-Z]+|[A-Z]+)\b")
 _FETCH_ITEM = re.compile(r"BODY\.PEEK\[[^\]]*\](?:<\d+\.\d+>)?|RFC822\.SIZE|BODYSTRUCTURE|UID|FLAGS|[^\s()]+")
 _SAFE_ITEM = re.compile(r"BODY\.PEEK\[.*|RFC822\.SIZE|BODYSTRUCTURE|UID|FLAGS")
@@ -43,15 +43,17 @@ def test_a_full_sync_leaves_the_mailbox_exactly_as_it_was(tmp_path: Path, imap_u
     with FaultProxy(imap_user.host, imap_user.port) as proxy:
         mailbox_id = synckit.link(rt, proxy.host, proxy.port, imap_user.user, imap_user.password)
         report = synckit.sync(rt, mailbox_id)
+        resync = synckit.sync(rt, mailbox_id)
         sent = proxy.commands()
 
     assert report.errors == [] and report.new > 5
+    assert resync.errors == [] and resync.messages == 0
     assert imap_user.snapshot() == before
     assert {"Archive", "Trash", "Junk", "Sent"} <= set(before)
     assert any(flags == () for _, entries in before.values() for _, flags, _ in entries)  # unseen mail was there
     used = {_command(line) for line in sent}
     assert used <= READ_ONLY, used - READ_ONLY
-    assert {"EXAMINE", "UID FETCH"} <= used
+    assert {"EXAMINE", "STATUS", "UID FETCH"} <= used  # STATUS: the resync found nothing new
     assert _unsafe_fetch_items(sent) == set()
     assert any("BODYSTRUCTURE" in line for line in sent)  # the big one was read in parts
 
