@@ -87,18 +87,33 @@ class Run:
 
 
 def run_child(argv: list[str], env: Mapping[str, str]) -> Run:
-    """Run a command to its end; its wall time and peak resident memory (from wait4)."""
+    """Run a command to its end; its wall time and peak resident memory.
+
+    The peak is the child's own VmHWM, polled while it runs: wait4's ru_maxrss
+    would also count the parent's memory at fork time, which Linux carries over.
+    """
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         process = subprocess.Popen(argv, env=dict(env), stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(process.pid, 0)
+        peak_kb = 0
+        while (finished := os.waitpid(process.pid, os.WNOHANG))[0] == 0:
+            peak_kb = max(peak_kb, _high_water_kb(process.pid))
+            time.sleep(0.02)
         seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
+        process.returncode = os.waitstatus_to_exitcode(finished[1])
         out.seek(0)
         err.seek(0)
         if process.returncode != 0:
             raise RuntimeError(f"{argv} failed ({process.returncode}): {err.read()[-2000:]}")
-        return Run(seconds, round(usage.ru_maxrss / 1024, 1), out.read())
+        return Run(seconds, round(peak_kb / 1024, 1), out.read())
+
+
+def _high_water_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next((int(line.split()[1]) for line in status if line.startswith("VmHWM:")), 0)
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
 
 
 def create_pg_database() -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from classify.evidence import Evidence, Kind
-from classify.linking import OpenApplication, Reply, link_reply
+from classify.linking import WINDOW_DAYS, OpenApplication, Reply, link_reply
 from ingest.message import Message
 from store.models import Application, Event, SourceMessage
 
@@ -16,7 +16,7 @@ from store.models import Application, Event, SourceMessage
 def find_application(session: Session, seeker_id: int, message: Message, evidence: Evidence) -> Application:
     """The application this evidence belongs to, created when none matches."""
     reply = Reply(evidence.company, evidence.position, evidence.date, message.in_reply_to, message.references)
-    application_id = link_reply(reply, _open_applications(session, seeker_id))
+    application_id = link_reply(reply, _open_applications(session, seeker_id, reply))
     if application_id is not None:
         application = session.get(Application, application_id)
         _complete(application, evidence)
@@ -24,12 +24,15 @@ def find_application(session: Session, seeker_id: int, message: Message, evidenc
     return _create(session, seeker_id, evidence)
 
 
-def _open_applications(session: Session, seeker_id: int) -> list[OpenApplication]:
+def _open_applications(session: Session, seeker_id: int, reply: Reply) -> list[OpenApplication]:
+    """The applications `reply` could answer: those inside the linking window, and those
+    its thread headers name. Older ones cannot match, and loading every application
+    for every new event would make a first sync quadratic in the seeker's history."""
     rows = session.execute(
         select(Application, SourceMessage.message_id)
         .join(Event, Event.application_id == Application.id, isouter=True)
         .join(SourceMessage, SourceMessage.id == Event.source_message_id, isouter=True)
-        .where(Application.seeker_id == seeker_id)
+        .where(Application.seeker_id == seeker_id, Application.id.in_(_candidate_ids(seeker_id, reply)))
     ).all()
     by_id: dict[int, tuple[Application, set[str]]] = {}
     for application, message_id in rows:
@@ -40,6 +43,23 @@ def _open_applications(session: Session, seeker_id: int) -> list[OpenApplication
         OpenApplication(app.id, app.company, app.position, app.first_date or date.min, frozenset(ids))
         for app, ids in by_id.values()
     ]
+
+
+def _candidate_ids(seeker_id: int, reply: Reply) -> Select:
+    thread = tuple(i for i in (reply.in_reply_to, *reply.references) if i)
+    threaded = (
+        select(Event.application_id)
+        .join(SourceMessage, SourceMessage.id == Event.source_message_id)
+        .where(Event.seeker_id == seeker_id, SourceMessage.message_id.in_(thread))
+    )
+    if reply.date is None:
+        return select(Application.id).where(Application.seeker_id == seeker_id)
+    since = reply.date - timedelta(days=WINDOW_DAYS + 1)
+    recent = select(Application.id).where(
+        Application.seeker_id == seeker_id,
+        (Application.first_date >= since) | Application.first_date.is_(None),
+    )
+    return recent.union(threaded)
 
 
 def _complete(application: Application, evidence: Evidence) -> None:
