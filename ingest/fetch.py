@@ -170,9 +170,18 @@ def fetch_envelopes(client: imapclient.IMAPClient, uids: Sequence[int]) -> list[
     envelopes = []
     for uid in sorted(response):
         data = response[uid]
-        raw = data.get(_HEADER_KEY) or b""
+        raw = _header_fields(data)
         envelopes.append(Envelope(uid=uid, size=int(data.get(b"RFC822.SIZE", 0)), headers=parse_headers(raw)))
     return envelopes
+
+
+def _header_fields(data: dict[bytes, object]) -> bytes:
+    """The HEADER.FIELDS answer, whatever spelling the server echoes its key in (quoted names, case)."""
+    exact = data.get(_HEADER_KEY)
+    if isinstance(exact, bytes):
+        return exact
+    found = next((v for k, v in data.items() if k.upper().startswith(b"BODY[HEADER.FIELDS")), b"")
+    return found if isinstance(found, bytes) else b""
 
 
 def parse_headers(raw: bytes) -> dict[str, str]:
