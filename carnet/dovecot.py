@@ -26,7 +26,7 @@ import stat
 import subprocess
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Literal, Self
@@ -182,7 +182,47 @@ def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-class Dovecot:
+@contextmanager
+def logged_in(imap: IMAPClient, user: str, password: str) -> Iterator[IMAPClient]:
+    """Log in, hand the connection over, and always close it."""
+    try:
+        imap.login(user, password)
+        yield imap
+    finally:
+        try:
+            imap.logout()
+        except Exception:
+            imap.shutdown()
+
+
+class ImapSeeding:
+    """Seeding a test server's mailboxes over IMAP; subclasses provide `client(user)`."""
+
+    def client(self, user: str) -> AbstractContextManager[IMAPClient]:
+        raise NotImplementedError
+
+    def append(
+        self,
+        user: str,
+        folder: str,
+        raw: bytes,
+        flags: Iterable[str | bytes] = (),
+        msg_time: dt.datetime | None = None,
+    ) -> int | None:
+        """APPEND one message; returns its UID (from UIDPLUS APPENDUID)."""
+        with self.client(user) as imap:
+            answer = imap.append(folder, raw, flags=tuple(flags), msg_time=msg_time)
+        return parse_appenduid(answer)
+
+    def create_folder(self, user: str, name: str, *, subscribe: bool = True) -> None:
+        with self.client(user) as imap:
+            imap.create_folder(name)
+            if subscribe:
+                imap.subscribe_folder(name)
+
+
+
+class Dovecot(ImapSeeding):
     """A Dovecot instance living in ``folder``; use as a context manager or start/stop.
 
     ``folders`` maps folder names (UTF-8, ``/`` as hierarchy separator) to a
@@ -431,27 +471,8 @@ class Dovecot:
         else:
             imap = IMAPClient(self._host, self.port, ssl=False, timeout=30)
             imap.starttls(self.ssl_context(check_hostname=False))
-        try:
-            imap.login(user, self.users[user])
-            yield imap
-        finally:
-            try:
-                imap.logout()
-            except Exception:
-                imap.shutdown()
-
-    def append(
-        self,
-        user: str,
-        folder: str,
-        raw: bytes,
-        flags: Iterable[str | bytes] = (),
-        msg_time: dt.datetime | None = None,
-    ) -> int | None:
-        """APPEND one message; returns its UID (from UIDPLUS APPENDUID)."""
-        with self.client(user) as imap:
-            answer = imap.append(folder, raw, flags=tuple(flags), msg_time=msg_time)
-        return parse_appenduid(answer)
+        with logged_in(imap, user, self.users[user]) as session:
+            yield session
 
     def append_many(
         self,
@@ -484,12 +505,6 @@ class Dovecot:
                 imap.multiappend(folder, pending)
                 count += len(pending)
         return count
-
-    def create_folder(self, user: str, name: str, *, subscribe: bool = True) -> None:
-        with self.client(user) as imap:
-            imap.create_folder(name)
-            if subscribe:
-                imap.subscribe_folder(name)
 
     def delete_folder(self, user: str, name: str) -> None:
         with self.client(user) as imap:

@@ -32,7 +32,7 @@ from classify.triage import is_candidate
 from config.i18n import t
 from config.settings import Settings
 from ingest.authresults import trusted_results
-from ingest.connection import ImapError, connect
+from ingest.connection import ImapError, close, connect
 from ingest.dkim_check import DkimCheck
 from ingest.fetch import Batch, Envelope, Partial, Streamed, examine, new_uids, read_batches, stream_message
 from ingest.folders import Folder, classify_folders
@@ -126,7 +126,7 @@ def sync_mailbox(
     except (TimeoutError, OSError, IMAPClientError) as exc:
         return _fail(job, report, t("server_error", mailbox=account.label, detail=_reason(exc)), True)
     finally:
-        _logout(client)
+        close(client)
     # A pass cut short by a stop request is due again at once, for the folders it did not reach.
     interval = timedelta(seconds=0 if job.stop.is_set() else settings.poll_interval)
     with transaction(factory) as session:
@@ -329,10 +329,3 @@ def _commit(job: _Job, session: Session, folder: Folder, uidvalidity: int, batch
 
 def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
-
-
-def _logout(client: imapclient.IMAPClient) -> None:
-    try:
-        client.logout()
-    except (OSError, IMAPClientError):
-        client.shutdown()

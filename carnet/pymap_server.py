@@ -8,7 +8,6 @@ its name.  Everything is lost when the server stops.
 
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,7 @@ from typing import IO, Self
 
 from imapclient import IMAPClient
 
-from carnet.dovecot import free_port, parse_appenduid, port_open
+from carnet.dovecot import ImapSeeding, free_port, logged_in, port_open
 
 __all__ = ["PymapError", "PymapServer"]
 
@@ -32,7 +31,7 @@ class PymapError(RuntimeError):
     """pymap is missing or did not start."""
 
 
-class PymapServer:
+class PymapServer(ImapSeeding):
     """pymap in a subprocess, with the same minimal interface as :class:`Dovecot`.
 
     ``folders`` are created at start besides INBOX (default: ``Sent``; a mapping of
@@ -175,30 +174,5 @@ class PymapServer:
     def client(self, user: str) -> Iterator[IMAPClient]:
         """A logged-in imapclient connection."""
         imap = IMAPClient(self._host, self.port, ssl=False, timeout=30)
-        try:
-            imap.login(user, self.users.get(user, ""))
-            yield imap
-        finally:
-            try:
-                imap.logout()
-            except Exception:
-                imap.shutdown()
-
-    def append(
-        self,
-        user: str,
-        folder: str,
-        raw: bytes,
-        flags: Iterable[str | bytes] = (),
-        msg_time: dt.datetime | None = None,
-    ) -> int | None:
-        """APPEND one message; returns its UID when the server says it."""
-        with self.client(user) as imap:
-            answer = imap.append(folder, raw, flags=tuple(flags), msg_time=msg_time)
-        return parse_appenduid(answer)
-
-    def create_folder(self, user: str, name: str, *, subscribe: bool = True) -> None:
-        with self.client(user) as imap:
-            imap.create_folder(name)
-            if subscribe:
-                imap.subscribe_folder(name)
+        with logged_in(imap, user, self.users.get(user, "")) as session:
+            yield session

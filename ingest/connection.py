@@ -91,10 +91,10 @@ def connect(account: Account, timeout: float = 30.0, ca_file: str | None = None)
     try:
         _login(client, account)
     except LoginError as exc:
-        _close(client)
+        close(client)
         raise AuthenticationFailed("auth_failed", account.label) from exc
     except (OSError, IMAPClientError) as exc:
-        _close(client)
+        close(client)
         raise ConnectionFailed("login_lost", account.label, _reason(exc)) from exc
     return client
 
@@ -135,7 +135,8 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _close(client: imapclient.IMAPClient) -> None:
+def close(client: imapclient.IMAPClient) -> None:
+    """LOGOUT, or drop the socket when the server no longer answers."""
     try:
         client.logout()
     except (OSError, IMAPClientError):
