@@ -38,30 +38,23 @@ def corpus_report() -> Report:
     return evaluate(CORPUS)
 
 
-needs_corpus = pytest.mark.skipif(not any(CORPUS.rglob("labels.jsonl")), reason="no corpus")
-
-
-@needs_corpus
 @pytest.mark.parametrize("name", ["evidence_precision", "evidence_recall"])
 def test_evidence_floor(name: str) -> None:
     report = corpus_report()
     assert getattr(report, name).value >= FLOORS[name], "\n".join(render(report))
 
 
-@needs_corpus
 def test_false_evidence_ceiling() -> None:
     report = corpus_report()
     assert report.false_evidence.value <= FALSE_EVIDENCE_CEILING, "\n".join(render(report))
 
 
-@needs_corpus
 @pytest.mark.parametrize("name", ["company", "position", "date"])
 def test_field_floor(name: str) -> None:
     report = corpus_report()
     assert report.fields[name].value >= FLOORS[name], "\n".join(render(report))
 
 
-@needs_corpus
 def test_confident_predictions_are_right() -> None:
     report = corpus_report()
     confident = [ratio for low, _, ratio in report.reliability if low >= CONFIDENT]
@@ -69,7 +62,6 @@ def test_confident_predictions_are_right() -> None:
     assert total and hits / total >= CONFIDENT_PRECISION_FLOOR, "\n".join(render(report))
 
 
-@needs_corpus
 def test_every_labelled_file_is_readable() -> None:
     assert not [e for e in corpus_report().errors if "unreadable" in e]
 
@@ -78,7 +70,6 @@ def _mime_files() -> list[Path]:
     return sorted(p for p in MIME.rglob("*") if p.is_file() and p.suffix not in SKIPPED_SUFFIXES)
 
 
-@pytest.mark.skipif(not MIME.is_dir(), reason="no shared MIME corpus")
 def test_every_mime_message_classifies() -> None:
     """Parse + classify never raises (but ParseError), and each message stays fast."""
     slow, classified = [], 0
