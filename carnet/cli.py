@@ -24,7 +24,7 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals may hold a password
-    help="Carnet: job search evidence from a mailbox.",
+    help=t("help_app"),
 )
 err = Console(stderr=True, soft_wrap=True)
 
@@ -44,7 +44,7 @@ def _runtime():  # imported lazily: `carnet classify` needs no database
     return open_runtime()
 
 
-@app.command("classify")
+@app.command("classify", help=t("help_classify"))
 def classify_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Message files, or folders of .eml files.")],
     me: Annotated[list[str], typer.Option("--me", help="The seeker's own address (repeatable).")] = [],  # noqa: B006
@@ -67,7 +67,7 @@ def _expand(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-@app.command()
+@app.command(help=t("help_link"))
 def link(
     host: Annotated[str, typer.Option(help="IMAP server host name.")],
     user: Annotated[str, typer.Option(help="Login, usually the e-mail address.")],
@@ -100,7 +100,7 @@ def link(
     typer.echo(mailbox_id)
 
 
-@app.command()
+@app.command(help=t("help_sync"))
 def sync(mailbox: Annotated[int | None, typer.Option(help="Only this mailbox id.")] = None) -> None:
     """One pass over one or all mailboxes, now."""
     from carnet.syncing import sync_now
@@ -127,7 +127,7 @@ def sync(mailbox: Annotated[int | None, typer.Option(help="Only this mailbox id.
     raise typer.Exit(1 if any(r.errors for r in reports) else 0)
 
 
-@app.command()
+@app.command(help=t("help_logbook"))
 def logbook(
     mailbox: Annotated[int | None, typer.Option(help="Only this mailbox id.")] = None,
     seeker: Annotated[str | None, typer.Option(help="Only this seeker.")] = None,
@@ -163,7 +163,7 @@ def print_logbook(rows: list[LogbookRow], fmt: str = "table") -> None:
         Console(width=max(Console().width, 120)).print(table)
 
 
-@app.command()
+@app.command(help=t("help_run"))
 def run() -> None:
     """The scheduled worker, until SIGTERM or Ctrl-C."""
     from carnet.worker import run_worker
@@ -171,7 +171,7 @@ def run() -> None:
     run_worker(_runtime())
 
 
-@app.command()
+@app.command(help=t("help_demo"))
 def demo(
     keep: Annotated[Path | None, typer.Option(help="Keep the demo's data in this folder.")] = None,
 ) -> None:
@@ -181,7 +181,7 @@ def demo(
     run_demo(keep)
 
 
-@app.command("eval")
+@app.command("eval", help=t("help_eval"))
 def eval_cmd(
     path: Annotated[Path, typer.Argument(help="A corpus folder with labels.jsonl files.")],
     split: Annotated[str | None, typer.Option(help="Only dev or holdout.")] = None,
@@ -194,7 +194,7 @@ def eval_cmd(
         typer.echo(line)
 
 
-@app.command("rotate-key")
+@app.command("rotate-key", help=t("help_rotate_key"))
 def rotate_key_cmd(
     new_key_stdin: Annotated[bool, typer.Option("--new-key-stdin", help="Read the new key from stdin.")] = False,
 ) -> None:
@@ -220,8 +220,8 @@ def _fail(message: str, code: int = 1) -> None:
 
 from carnet import proof_commands  # noqa: E402
 
-app.command("show")(proof_commands.show)
-app.command("raw")(proof_commands.raw)
-app.command("verify")(proof_commands.verify)
-app.command("export")(proof_commands.export)
-app.command("verify-export")(proof_commands.verify_export)
+app.command("show", help=t("help_show"))(proof_commands.show)
+app.command("raw", help=t("help_raw"))(proof_commands.raw)
+app.command("verify", help=t("help_verify"))(proof_commands.verify)
+app.command("export", help=t("help_export"))(proof_commands.export)
+app.command("verify-export", help=t("help_verify_export"))(proof_commands.verify_export)
