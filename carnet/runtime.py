@@ -40,3 +40,17 @@ def open_runtime(settings: Settings | None = None) -> Runtime:
 
 def worker_name(prefix: str = "worker") -> str:
     return f"{prefix}-{socket.gethostname()}-{os.getpid()}"
+
+
+def is_dead_local_worker(name: str | None) -> bool:
+    """True when `name` is a worker name of this machine whose process no longer exists."""
+    prefix, _, pid = (name or "").rpartition("-")
+    if not pid.isdigit() or not prefix.endswith("-" + socket.gethostname()):
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

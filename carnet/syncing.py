@@ -8,7 +8,7 @@ from datetime import timedelta
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from carnet.pipeline import SyncReport, sync_mailbox
-from carnet.runtime import Runtime, worker_name
+from carnet.runtime import Runtime, is_dead_local_worker, worker_name
 from store import leases
 from store.db import transaction
 from store.models import Mailbox
@@ -31,7 +31,8 @@ def _sync_one(runtime: Runtime, mailbox_id: int, worker: str, lease: timedelta, 
         mailbox = session.get(Mailbox, mailbox_id)
         if mailbox is None:
             return SyncReport(mailbox_id, errors=[f"mailbox {mailbox_id}: unknown"])
-        if not leases.claim_one(session, mailbox_id, worker, lease):
+        dead = mailbox.lease_owner if is_dead_local_worker(mailbox.lease_owner) else None
+        if not leases.claim_one(session, mailbox_id, worker, lease, dead_owner=dead):
             return SyncReport(mailbox_id, errors=[f"mailbox {mailbox_id}: being synced by {mailbox.lease_owner}"])
         label = f"{mailbox.username}@{mailbox.host}"
     progress = None

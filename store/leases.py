@@ -42,17 +42,21 @@ def claim_due(session: Session, worker: str, lease: timedelta, limit: int, now: 
     return claimed
 
 
-def claim_one(session: Session, mailbox_id: int, worker: str, lease: timedelta) -> bool:
-    """Lease one mailbox now, due or not (for `carnet sync`), unless another holds it."""
+def claim_one(
+    session: Session, mailbox_id: int, worker: str, lease: timedelta, dead_owner: str | None = None
+) -> bool:
+    """Lease one mailbox now, due or not (for `carnet sync`), unless another holds it.
+
+    `dead_owner` names a holder the caller knows is gone (a crashed process on this
+    machine): its lease is taken over at once instead of waiting for it to expire.
+    """
     now = datetime.now(UTC)
+    free = or_(Mailbox.lease_expires_at.is_(None), Mailbox.lease_expires_at < now, Mailbox.lease_owner == worker)
+    if dead_owner is not None:
+        free = free | (Mailbox.lease_owner == dead_owner)
     return _compare_and_set(
         session,
-        update(Mailbox)
-        .where(
-            Mailbox.id == mailbox_id,
-            or_(Mailbox.lease_expires_at.is_(None), Mailbox.lease_expires_at < now, Mailbox.lease_owner == worker),
-        )
-        .values(lease_owner=worker, lease_expires_at=now + lease),
+        update(Mailbox).where(Mailbox.id == mailbox_id, free).values(lease_owner=worker, lease_expires_at=now + lease),
     )
 
 

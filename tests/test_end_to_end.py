@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 
 import pytest
@@ -10,6 +14,9 @@ from typer.testing import CliRunner
 
 from carnet.cli import app
 from carnet.demo import sample_messages
+from carnet.runtime import open_runtime
+from store.db import transaction
+from store.models import Mailbox
 from tests.conftest import ImapAccount
 
 runner = CliRunner()
@@ -128,3 +135,30 @@ def test_wrong_password_fails_cleanly_and_stores_nothing(imap_user: ImapAccount,
     assert "Traceback" not in result.output
     assert logbook() == []
     assert "Aucune boîte" in runner.invoke(app, ["sync"]).stderr
+
+
+def _hold_lease(owner: str) -> None:
+    """Leave the lease as a `carnet sync` that held it would: owned, expiring in an hour."""
+    runtime = open_runtime()
+    with transaction(runtime.factory) as session:
+        for mailbox in session.query(Mailbox):
+            mailbox.lease_owner, mailbox.lease_expires_at = owner, datetime.now(UTC) + timedelta(hours=1)
+    runtime.engine.dispose()
+
+
+def test_sync_takes_over_the_lease_of_a_crashed_local_sync_but_not_of_a_live_one(imap_user: ImapAccount) -> None:
+    seed(imap_user)
+    link(imap_user)
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    try:
+        _hold_lease(f"sync-{socket.gethostname()}-{live.pid}")
+        refused = runner.invoke(app, ["sync"])
+        assert refused.exit_code == 1 and f"being synced by sync-{socket.gethostname()}-{live.pid}" in refused.stderr
+        _hold_lease(f"sync-{socket.gethostname()}-{dead.pid}")
+        carnet("sync")
+        assert len(logbook()) == len(EXPECTED)
+    finally:
+        live.kill()
+        live.wait()
