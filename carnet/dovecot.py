@@ -196,10 +196,29 @@ def logged_in(imap: IMAPClient, user: str, password: str) -> Iterator[IMAPClient
 
 
 class ImapSeeding:
-    """Seeding a test server's mailboxes over IMAP; subclasses provide `client(user)`."""
+    """A local IMAP server's lifecycle and seeding over IMAP; subclasses provide
+    `start`, `stop` and `client(user)`."""
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
 
     def client(self, user: str) -> AbstractContextManager[IMAPClient]:
         raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
 
     def append(
         self,
@@ -290,18 +309,6 @@ class Dovecot(ImapSeeding):
         return self._running
 
     # -- lifecycle --------------------------------------------------------------------
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def start(self) -> None:
         """Write the configuration, start the daemon and wait until the port answers."""
