@@ -199,6 +199,20 @@ class ImapSeeding:
     """A local IMAP server's lifecycle and seeding over IMAP; subclasses provide
     `start`, `stop` and `client(user)`."""
 
+    _host: str
+    _port: int | None
+
+    @property
+    def host(self) -> str:
+        return self._host
+
+    @property
+    def port(self) -> int:
+        """The listening port (chosen when first needed, then kept across restarts)."""
+        if self._port is None:
+            self._port = free_port(self._host)
+        return self._port
+
     def start(self) -> None:
         raise NotImplementedError
 
@@ -292,17 +306,6 @@ class Dovecot(ImapSeeding):
         self._stopping_pid: int | None = None
 
     # -- properties -----------------------------------------------------------------
-
-    @property
-    def host(self) -> str:
-        return self._host
-
-    @property
-    def port(self) -> int:
-        """The listening port (chosen when first needed, then kept across restarts)."""
-        if self._port is None:
-            self._port = free_port(self._host)
-        return self._port
 
     @property
     def running(self) -> bool:

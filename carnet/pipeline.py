@@ -182,12 +182,12 @@ def _unchanged(client: imapclient.IMAPClient, folder: Folder, state: FolderState
 
 
 def _sync_folder(job: _Job, client: imapclient.IMAPClient, folder: Folder, report: SyncReport) -> None:
-    status = examine(client, folder.name)
-    last_uid = _checkpoint(job, folder, status.uidvalidity)
+    uidvalidity = examine(client, folder.name)
+    last_uid = _checkpoint(job, folder, uidvalidity)
     uids = new_uids(client, last_uid)
     triage = _triage(folder, job.me)
     for batch in read_batches(client, uids, job.settings.batch_size, triage, job.settings.whole_fetch_bytes):
-        _sync_batch(job, client, folder, status.uidvalidity, batch, report)
+        _sync_batch(job, client, folder, uidvalidity, batch, report)
         if job.stop.is_set():
             return
 

@@ -18,7 +18,7 @@ from typing import IO
 
 from imapclient import IMAPClient
 
-from carnet.dovecot import ImapSeeding, free_port, logged_in, port_open
+from carnet.dovecot import ImapSeeding, logged_in, port_open
 
 __all__ = ["PymapError", "PymapServer"]
 
@@ -56,16 +56,6 @@ class PymapServer(ImapSeeding):
         self.start_timeout = start_timeout
         self._proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
-
-    @property
-    def host(self) -> str:
-        return self._host
-
-    @property
-    def port(self) -> int:
-        if self._port is None:
-            self._port = free_port(self._host)
-        return self._port
 
     @property
     def users(self) -> dict[str, str]:

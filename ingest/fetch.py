@@ -49,14 +49,6 @@ _READABLE = {(b"text", b"plain"), (b"text", b"html")}
 
 
 @dataclass(frozen=True)
-class FolderStatus:
-    uidvalidity: int
-    uidnext: int | None
-    highestmodseq: int | None
-    exists: int
-
-
-@dataclass(frozen=True)
 class Envelope:
     """The headers triage reads, decoded, lower-case names."""
 
@@ -102,15 +94,9 @@ class Batch:
     partial: list[Partial]
 
 
-def examine(client: imapclient.IMAPClient, folder: str) -> FolderStatus:
-    """Select a folder read-only (EXAMINE)."""
-    info = client.select_folder(folder, readonly=True)
-    return FolderStatus(
-        uidvalidity=int(info[b"UIDVALIDITY"]),
-        uidnext=int(info[b"UIDNEXT"]) if b"UIDNEXT" in info else None,
-        highestmodseq=int(info[b"HIGHESTMODSEQ"]) if b"HIGHESTMODSEQ" in info else None,
-        exists=int(info.get(b"EXISTS", 0)),
-    )
+def examine(client: imapclient.IMAPClient, folder: str) -> int:
+    """Select a folder read-only (EXAMINE); its UIDVALIDITY."""
+    return int(client.select_folder(folder, readonly=True)[b"UIDVALIDITY"])
 
 
 def new_uids(client: imapclient.IMAPClient, last_uid: int) -> list[int]:
