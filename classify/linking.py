@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -64,8 +65,9 @@ def _by_thread(reply: Reply, applications: Sequence[OpenApplication]) -> Hashabl
     return None
 
 
+@lru_cache(maxsize=4096)
 def company_key(name: str | None) -> str:
-    """"Acme SAS", "ACME", "Acmé" → one key."""
+    """"Acme SAS", "ACME", "Acmé" → one key (cached: linking compares one reply with every open application)."""
     return normalize_name(clean_company(name) or name or "").replace(" ", "")
 
 

@@ -26,7 +26,7 @@ import email.parser
 import email.policy
 import hashlib
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
 
 import imapclient
@@ -118,17 +118,18 @@ def read_batches(
     """
     for start in range(0, len(uids), batch_size):
         envelopes = fetch_envelopes(client, list(uids[start : start + batch_size]))
-        for group in split_by_bytes(envelopes, is_candidate, max_bytes):
-            yield _read_group(client, group, is_candidate, max_bytes)
+        wanted = {env.uid for env in envelopes if is_candidate(env)}
+        for group in split_by_bytes(envelopes, wanted, max_bytes):
+            yield _read_group(client, group, wanted, max_bytes)
 
 
-def split_by_bytes(envelopes: Sequence[Envelope], is_candidate: Callable[[Envelope], bool],
-                   max_bytes: int, budget: int = MAX_BATCH_BYTES) -> Iterator[list[Envelope]]:
-    """Consecutive groups whose whole-fetched candidates add up to about `budget` bytes at most."""
+def split_by_bytes(envelopes: Sequence[Envelope], wanted: Set[int], max_bytes: int,
+                   budget: int = MAX_BATCH_BYTES) -> Iterator[list[Envelope]]:
+    """Consecutive groups whose whole-fetched candidates (UIDs in `wanted`) add up to about `budget` bytes at most."""
     group: list[Envelope] = []
     used = 0
     for envelope in envelopes:
-        size = envelope.size if envelope.size <= max_bytes and is_candidate(envelope) else 0
+        size = envelope.size if envelope.size <= max_bytes and envelope.uid in wanted else 0
         if group and used + size > budget:
             yield group
             group, used = [], 0
@@ -138,14 +139,13 @@ def split_by_bytes(envelopes: Sequence[Envelope], is_candidate: Callable[[Envelo
         yield group
 
 
-def _read_group(client: imapclient.IMAPClient, group: list[Envelope], is_candidate: Callable[[Envelope], bool],
-                max_bytes: int) -> Batch:
-    wanted = [env for env in group if is_candidate(env)]
+def _read_group(client: imapclient.IMAPClient, group: list[Envelope], wanted: Set[int], max_bytes: int) -> Batch:
+    candidates = [env for env in group if env.uid in wanted]
     return Batch(
         last_uid=group[-1].uid,
-        fetched=fetch_bodies(client, [env.uid for env in wanted if env.size <= max_bytes]),
-        skipped=len(group) - len(wanted),
-        partial=[fetch_partial(client, env) for env in wanted if env.size > max_bytes],
+        fetched=fetch_bodies(client, [env.uid for env in candidates if env.size <= max_bytes]),
+        skipped=len(group) - len(candidates),
+        partial=[fetch_partial(client, env) for env in candidates if env.size > max_bytes],
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from classify.evidence import Evidence, Kind
@@ -27,39 +27,41 @@ def find_application(session: Session, seeker_id: int, message: Message, evidenc
 def _open_applications(session: Session, seeker_id: int, reply: Reply) -> list[OpenApplication]:
     """The applications `reply` could answer: those inside the linking window, and those
     its thread headers name. Older ones cannot match, and loading every application
-    for every new event would make a first sync quadratic in the seeker's history."""
+    for every new event would make a first sync quadratic in the seeker's history.
+    Plain columns, not ORM objects: this runs once per recorded event."""
+    threaded = _threaded(session, seeker_id, reply)
     rows = session.execute(
-        select(Application, SourceMessage.message_id)
-        .join(Event, Event.application_id == Application.id, isouter=True)
-        .join(SourceMessage, SourceMessage.id == Event.source_message_id, isouter=True)
-        .where(Application.seeker_id == seeker_id, Application.id.in_(_candidate_ids(seeker_id, reply)))
-    ).all()
-    by_id: dict[int, tuple[Application, set[str]]] = {}
-    for application, message_id in rows:
-        entry = by_id.setdefault(application.id, (application, set()))
-        if message_id:
-            entry[1].add(message_id)
+        select(Application.id, Application.company, Application.position, Application.first_date)
+        .where(Application.seeker_id == seeker_id, _in_window(reply) | Application.id.in_(list(threaded)))
+    )
     return [
-        OpenApplication(app.id, app.company, app.position, app.first_date or date.min, frozenset(ids))
-        for app, ids in by_id.values()
+        OpenApplication(app_id, company, position, first_date or date.min, frozenset(threaded.get(app_id, ())))
+        for app_id, company, position, first_date in rows
     ]
 
 
-def _candidate_ids(seeker_id: int, reply: Reply) -> Select:
+def _threaded(session: Session, seeker_id: int, reply: Reply) -> dict[int, set[str]]:
+    """Application id → the Message-IDs of its events that the reply's thread headers name
+    (the only ones `link_reply` compares)."""
     thread = tuple(i for i in (reply.in_reply_to, *reply.references) if i)
-    threaded = (
-        select(Event.application_id)
+    found: dict[int, set[str]] = {}
+    if not thread:
+        return found
+    rows = session.execute(
+        select(Event.application_id, SourceMessage.message_id)
         .join(SourceMessage, SourceMessage.id == Event.source_message_id)
         .where(Event.seeker_id == seeker_id, SourceMessage.message_id.in_(thread))
     )
+    for application_id, message_id in rows:
+        found.setdefault(application_id, set()).add(message_id)
+    return found
+
+
+def _in_window(reply: Reply) -> ColumnElement[bool]:
     if reply.date is None:
-        return select(Application.id).where(Application.seeker_id == seeker_id)
+        return true()
     since = reply.date - timedelta(days=WINDOW_DAYS + 1)
-    recent = select(Application.id).where(
-        Application.seeker_id == seeker_id,
-        (Application.first_date >= since) | Application.first_date.is_(None),
-    )
-    return recent.union(threaded)
+    return (Application.first_date >= since) | Application.first_date.is_(None)
 
 
 def _complete(application: Application, evidence: Evidence) -> None:
