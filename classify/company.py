@@ -73,6 +73,10 @@ class _Texts:
 Finder = Callable[[], str | None]
 STRONG_COVERAGE = 0.5
 _ARTICLES = frozenset({"le", "la", "les", "the"})
+_PLACE_CONNECTORS = frozenset({"de", "du", "des", "la", "le", "les", "en", "sur", "sous", "lez"})
+_POSSESSIVE = re.compile(r"['’]s$")
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_CONNECTORS = frozenset({"de", "du", "des", "la", "le", "les", "et", "d", "l", "of", "and", "the", "&"})
 
 
 def rule_company(facts: Facts) -> Company | None:
@@ -133,9 +137,10 @@ def _domain_finders(facts: Facts, party: Address, texts: _Texts) -> list[tuple[s
         ("signature~domain", lambda: _matching(_signatures(texts, party), label, INSIDE)),
         ("text~domain", lambda: _matching(_spans(texts), label, INSIDE)),
     ]
+    institution = ("institution", lambda: _institution(party, label, texts))
     if facts.outgoing:
-        return [*finders, ("domain", lambda: _domain_name(label))]
-    return [*finders, ("signature", lambda: _signature(texts, party)),
+        return [*finders, institution, ("domain", lambda: _domain_name(label))]
+    return [*finders, institution, ("signature", lambda: _signature(texts, party)),
             ("phrase", lambda: _phrase(texts.new)), ("domain", lambda: _domain_name(label))]
 
 
@@ -157,8 +162,23 @@ def _display_names(party: Address, texts: _Texts, with_local: bool) -> list[str]
     else:
         if looks_like_person(name, party.email.partition("@")[0] if with_local else ""):
             return []
-    parts = (part for part in split_parts(name) if not is_title(part))
+    parts = (part for part in split_parts(name) if not is_title(part) and not _department_acronym(part, texts))
     return [found for part in parts if (found := _expand(clean_company(part), texts))]
+
+
+def _department_acronym(part: str, texts: _Texts) -> bool:
+    """"DPAS" when a line reads "Direction du Personnel et des Affaires Sociales": the
+    sender's department under its initials, not the employer."""
+    if not _ACRONYM.fullmatch(part.strip()):
+        return False
+    heads = extraction().department_heads
+    for line in texts.full.splitlines():
+        words = [w for w in re.split(r"[\s'’-]+", fold(line.strip())) if w]
+        if words and words[0] in heads:
+            initials = "".join(w[0] for w in words if w not in _CONNECTORS)
+            if initials == fold(part.strip()):
+                return True
+    return False
 
 
 def _expand(name: str | None, texts: _Texts) -> str | None:
@@ -262,6 +282,8 @@ def _clean_to_label(raw: str | None, label: str) -> str | None:
     name = clean_company(raw)
     if not name:
         return None
+    if _POSSESSIVE.search(name) and letters(name[:-2]) == letters(label):
+        return name[:-2]
     words, target = name.split(), letters(label)
     for start in range(len(words)):
         for end in range(start + 1, len(words) + 1):
@@ -272,15 +294,40 @@ def _clean_to_label(raw: str | None, label: str) -> str | None:
 
 
 def _cuttable(words: Sequence[str], start: int, end: int) -> bool:
-    """A name may lose a generic head before the label's words ("Association nationale"),
-    and capitalised words after them (a site: "Geodis Corbas"); not a specific head
-    ("Crédit Mutuel Arkéa") nor a lower-case word that continues it ("Secours populaire
+    """A name may lose a generic head or a region before the label's words ("Association
+    nationale", "IDF"), and capitalised words after them (a site: "Geodis Corbas"); not a
+    specific head ("Crédit Mutuel Arkéa") nor a lower-case word that continues it ("Secours populaire
     français")."""
     if (start, end) == (0, len(words)):
         return False
-    generic = extraction().generic_name_words
-    leading = start == 0 or letters(words[0]) in generic
+    tables = extraction()
+    leading = start == 0 or letters(words[0]) in tables.generic_name_words or fold(words[0]) in tables.trailing_words
     return leading and all(word[:1].isupper() for word in words[end:])
+
+
+def _institution(party: Address, label: str, texts: _Texts) -> str | None:
+    """A public body named by its domain: "mairie-reze" → "Mairie de Rezé", "chu-lyon" →
+    "CHU de Lyon", mairie@saint-jean-de-boiseau.fr → "Mairie de Saint-Jean-de-Boiseau";
+    the place as the text writes it when it does (accents)."""
+    heads = extraction().institution_domain_heads
+    parts = [p for p in label.split("-") if p]
+    local = party.email.partition("@")[0].lower()
+    if len(parts) > 1 and parts[0] in heads:
+        head, place = parts[0], parts[1:]
+    elif local in heads:
+        head, place = local, parts
+    else:
+        return None
+    written = {letters(span): span for span in _words(texts)}
+    words = [p if p in _PLACE_CONNECTORS else written.get(p, p.capitalize()) for p in place]
+    spelled = "-".join(words)
+    joint = "d'" if fold(spelled[:1]) in "aeiouy" else "de "
+    return f"{prettify_label(head)} {joint}{spelled}"
+
+
+def _words(texts: _Texts) -> Iterator[str]:
+    for text in (texts.subject, texts.whole):
+        yield from re.findall(r"[A-ZÀ-Ý][^\W\d_]+", text)
 
 
 def _domain_words(label: str) -> str | None:

@@ -88,7 +88,13 @@ def plausible(name: str) -> bool:
         return False
     if key in tables.company_stopwords or key in tables.department_words or _phrase_start(name):
         return False
-    return key not in relay_names()
+    return key not in relay_names() and not is_service(key)
+
+
+def is_service(name: str) -> bool:
+    """"Recrutement et Mobilité", "Talents & Carrières": a department's name, nothing else."""
+    words = [w for w in normalize_name(name).replace("&", " ").split() if w not in _CONNECTORS]
+    return bool(words) and all(w in extraction().service_words for w in words)
 
 
 def _phrase_start(name: str) -> bool:

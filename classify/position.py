@@ -37,14 +37,19 @@ _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _SIGNATURE_LINES = 4
 _MAX_LINES = 40
 _LINE_WORDS = 10
+_LOOKBEHIND = 80
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+_ABBREVIATION = re.compile(r"(?<![\w-])[A-Z]{2,5}(?![\w-])")
+_COMMA_PART = re.compile(r",\s+(?=[A-ZÀ-Ý])")
 
 
 def extract_position(facts: Facts, company: str | None = None) -> str | None:
     """The job title, from explicit phrases first, then from looser places."""
-    return _from_phrases(facts) or next(_from_layout(facts, company), None)
+    feminine = bool(extraction().feminine_cues.search(fold(facts.body.decisive[:1500])))
+    return _from_phrases(facts, feminine) or next(_from_layout(facts, company, feminine), None)
 
 
-def _from_phrases(facts: Facts) -> str | None:
+def _from_phrases(facts: Facts, feminine: bool) -> str | None:
     tables = extraction()
     subject = _subject(facts)
     sources = (
@@ -55,7 +60,7 @@ def _from_phrases(facts: Facts) -> str | None:
     )
     for text, patterns in sources:
         for pattern in patterns:
-            position = _first_clean(pattern, text)
+            position = _first_clean(pattern, text, feminine)
             if position:
                 return position
     return None
@@ -65,22 +70,30 @@ def _subject(facts: Facts) -> str:
     return extraction().subject_prefixes.sub("", facts.message.subject)
 
 
-def _first_clean(pattern: re.Pattern[str], text: str, tries: int = 20) -> str | None:
+def _first_clean(pattern: re.Pattern[str], text: str, feminine: bool, tries: int = 20) -> str | None:
     """The first match that cleans to a title; matches may overlap, so that a long
-    implausible one ("for your interest in … for the X role") does not hide a short one."""
+    implausible one ("for your interest in … for the X role") does not hide a short one.
+    A title the sentence gives as a past job ("I worked two summers as a barista") is skipped."""
     start = 0
     for _ in range(tries):
         match = pattern.search(text, start)
         if match is None:
             return None
-        position = clean_position(match.group("position"))
+        position = None if _past_job(text, match.start()) else clean_position(match.group("position"), feminine)
         if position:
             return position
         start = match.start() + 1
     return None
 
 
-def _from_layout(facts: Facts, company: str | None) -> Iterator[str]:
+def _past_job(text: str, start: int) -> bool:
+    """The sentence before `start` speaks of experience ("j'ai travaillé 3 ans", "I worked")."""
+    before = fold(text[max(0, start - _LOOKBEHIND) : start])
+    sentence = _SENTENCE_END.split(before)[-1]
+    return bool(extraction().past_experience.search(sentence))
+
+
+def _from_layout(facts: Facts, company: str | None, feminine: bool) -> Iterator[str]:
     """Labelled fields, subject parts, a line that is a title, "as X" — cleaned, in order."""
     body = facts.body.full[:3000]
     tables = extraction()
@@ -90,7 +103,7 @@ def _from_layout(facts: Facts, company: str | None) -> Iterator[str]:
         *_title_lines(facts.body),
     )
     for candidate in raw:
-        position = clean_position(_without(candidate, company))
+        position = clean_position(_without(candidate, company), feminine)
         if position:
             yield position
 
@@ -114,10 +127,11 @@ def _without(text: str, company: str | None) -> str:
     return text
 
 
-def clean_position(raw: str) -> str | None:
-    """Cut what follows the title (company, place, contract), references and gender markers;
-    None unless what is left is a short phrase holding a job-title word."""
-    text = _cut_at_stops(" ".join(raw.split()))
+def clean_position(raw: str, feminine: bool = False) -> str | None:
+    """Cut what follows the title (company, place, contract), references and gender markers,
+    spell out a job abbreviation ("IDE", "SRE"); None unless what is left is a short phrase
+    holding a job-title word."""
+    text = _spell_out(_cut_at_stops(" ".join(raw.split())), feminine)
     for pattern in extraction().position_cleanup:
         text = pattern.sub(" ", text)
     text = " ".join(text.split()).strip(_EDGE)
@@ -130,6 +144,20 @@ def clean_position(raw: str) -> str | None:
     return None if fold(text) in extraction().position_rejected else text
 
 
+def _spell_out(text: str, feminine: bool) -> str:
+    """"Responsable ADV" → "Responsable administration des ventes", "IDE" → "Infirmière":
+    the title a logbook reader understands, in the seeker's gender where French marks it."""
+    table = extraction().abbreviations
+
+    def spelled(match: re.Match[str]) -> str:
+        forms = table.get(match.group(0))
+        return forms[int(feminine)] if forms else match.group(0)
+
+    first = _ABBREVIATION.match(text)
+    text = _ABBREVIATION.sub(spelled, text)
+    return text[:1].upper() + text[1:] if first and first.group(0) in table else text
+
+
 def has_title_word(text: str) -> bool:
     """Holds a word that names a job ("engineer", "chargée", "aide-soignante", "SRE")."""
     titles = extraction().title_words
@@ -138,8 +166,12 @@ def has_title_word(text: str) -> bool:
 
 
 def _cut_at_stops(text: str) -> str:
-    """Cut at the first connector; a comma followed by a lower-case word ends the title too."""
+    """Cut at the first connector; a comma followed by a lower-case word or by a place
+    ("Commis de cuisine, Paris Marriott") ends the title too."""
     text = _COMMA_CLAUSE.split(text)[0]
+    head, *rest = _COMMA_PART.split(text, maxsplit=1)
+    if rest and fold(rest[0]).split()[:1] and fold(rest[0]).split()[0] in extraction().trailing_words:
+        text = head
     lowered = f" {fold(text)} "
     cut = min((i for stop in extraction().position_stops if (i := lowered.find(stop)) > 0),
               default=len(lowered))

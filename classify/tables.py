@@ -66,6 +66,9 @@ class Extraction:
     legal_suffixes: frozenset[str]
     trailing_words: frozenset[str]
     department_words: frozenset[str]
+    service_words: frozenset[str]
+    department_heads: frozenset[str]
+    institution_domain_heads: frozenset[str]
     company_stopwords: frozenset[str]
     leading_stopwords: frozenset[str]
     leading_decorations: frozenset[str]
@@ -90,6 +93,9 @@ class Extraction:
     position_stops: tuple[str, ...]
     position_rejected: frozenset[str]
     title_words: frozenset[str]
+    past_experience: re.Pattern[str]
+    feminine_cues: re.Pattern[str]
+    abbreviations: dict[str, tuple[str, str]]
     field_positions: tuple[re.Pattern[str], ...]
     dates: tuple[re.Pattern[str], ...]
     months: dict[str, int]
@@ -168,6 +174,12 @@ def relay_by_domain() -> dict[str, Relay]:
     return {domain: relay for relay in relays() for domain in relay.domains}
 
 
+def _genders(spelled: str) -> tuple[str, str]:
+    """"Infirmier|Infirmière" → both forms; one form serves both."""
+    masculine, _, feminine = spelled.partition("|")
+    return masculine, feminine or masculine
+
+
 @cache
 def extraction() -> Extraction:
     """The extraction tables, compiled."""
@@ -178,6 +190,9 @@ def extraction() -> Extraction:
         legal_suffixes=frozenset(data["legal_suffixes"]),
         trailing_words=frozenset(data["trailing_words"]),
         department_words=frozenset(data["department_words"]),
+        service_words=frozenset(data["service_words"]),
+        department_heads=frozenset(data["department_heads"]),
+        institution_domain_heads=frozenset(data["institution_domain_heads"]),
         company_stopwords=frozenset(data["company_stopwords"]),
         leading_stopwords=frozenset(data["leading_stopwords"]),
         leading_decorations=frozenset(data["leading_decorations"]),
@@ -202,6 +217,9 @@ def extraction() -> Extraction:
         position_stops=tuple(position["stops"]),
         position_rejected=frozenset(position["rejected"]),
         title_words=frozenset(position["title_words"]),
+        past_experience=re.compile(rf"\b(?:{'|'.join(map(re.escape, position['past_experience']))})\b"),
+        feminine_cues=re.compile("|".join(position["feminine_cues"]), re.M),
+        abbreviations={short: _genders(long) for short, long in position["abbreviations"].items()},
         field_positions=_compile_all(position["field_patterns"], re.M),
         dates=_compile_all(dates["patterns"]),
         months=months,

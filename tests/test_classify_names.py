@@ -6,7 +6,7 @@ import pytest
 
 from classify import classify
 from classify.evidence import Context
-from classify.names import EXACT, INSIDE, PREFIX, clean_company, label_match, looks_like_person
+from classify.names import EXACT, INSIDE, PREFIX, clean_company, is_service, label_match, looks_like_person
 from classify.position import clean_position
 from classify.segment import segment_label
 from classify.signature import signature_names
@@ -121,5 +121,80 @@ def test_clean_position_needs_a_title_word(raw: str, expected: str | None) -> No
     ("Votre candidature", "Nous avons bien reçu votre candidature.", None),
 ])
 def test_position_from_layouts(subject: str, body: str, position: str | None) -> None:
+    evidence = classify(incoming("Acme RH <rh@acme.fr>", subject, body), Context(me=frozenset({ME})))
+    assert evidence.position == position
+
+
+@pytest.mark.parametrize(("raw", "feminine", "expected"), [
+    ("Responsable ADV", False, "Responsable administration des ventes"),
+    ("SRE / Platform Engineer", False, "Site Reliability Engineer / Platform Engineer"),
+    ("IDE réanimation", True, "Infirmière réanimation"),
+    ("IDE réanimation", False, "Infirmier réanimation"),
+    ("Senior ML Engineer", False, "Senior ML Engineer"),
+    ("Research Nurse, Band 6", False, "Research Nurse"),
+    ("Commis de cuisine, Paris Marriott Opéra", False, "Commis de cuisine"),
+    ("Assistant(e) comptable basé", False, "Assistant(e) comptable"),
+    ("aide soignante", False, "aide soignante"),
+])
+def test_clean_position_spells_out_and_cuts(raw: str, feminine: bool, expected: str) -> None:
+    assert clean_position(raw, feminine) == expected
+
+
+def test_a_past_job_is_not_the_position() -> None:
+    message = mail(ME, "part time job?", "Hi,\nI worked two summers as a barista in Paris. CV attached.",
+                   to="hello@coffeeshop.co.uk", attachment="CV.pdf")
+    assert classify(message, Context(me=frozenset({ME}))).position is None
+
+
+def test_is_service_names_a_department_only() -> None:
+    assert is_service("Recrutement et Mobilité")
+    assert is_service("Talents & Carrières")
+    assert not is_service("Mairie de Rezé")
+    assert clean_company("Recrutement et Mobilité") is None
+
+
+MORE_COMPANY_CASES = [
+    # a public body named by its domain, the place as the text writes it; a service line is skipped
+    ("Direction des Ressources Humaines <drh@mairie-reze.fr>", "Votre candidature",
+     "Nous avons bien reçu votre candidature.\n\nLe service Recrutement et Mobilité\nPlace de Rezé",
+     "Mairie de Rezé"),
+    ("Service RH <rh@chu-lyon.fr>", "Votre candidature", RECEIVED, "CHU de Lyon"),
+    # a department under its initials is not the employer
+    ("DPAS - Cellule recrutement <dpas@chu-lyon.fr>", "Votre candidature",
+     f"{RECEIVED}\n\nSandrine Michaud\nDirection du Personnel et des Affaires Sociales", "CHU de Lyon"),
+    # a job board's one-line and card layouts
+    ("France Travail <ne-pas-repondre@francetravail.fr>", "Votre candidature a bien été transmise",
+     "Vous avez postulé à l'offre :\nVendeur (H/F) - BRICOMAN - 13 - AUBAGNE\nVotre candidature a été transmise.",
+     "BRICOMAN"),
+    ("Monster <noreply@notifications.monster.com>", "You applied for Office Administrator",
+     "Here's a copy of what you applied to:\n  Office Administrator\n  Harbor Health Partners\n  Dayton, OH\n",
+     "Harbor Health Partners"),
+]
+
+
+@pytest.mark.parametrize(("sender", "subject", "body", "company"), MORE_COMPANY_CASES)
+def test_company_institutions_departments_layouts(sender: str, subject: str, body: str, company: str) -> None:
+    assert classify(incoming(sender, subject, body), Context(me=frozenset({ME}))).company == company
+
+
+def test_outgoing_to_a_town_hall_mailbox_and_a_possessive() -> None:
+    town = mail(ME, "Candidature spontanée", "Monsieur le Maire, je vous adresse ma candidature.",
+                to="mairie@saint-jean-de-boiseau.fr", attachment="CV.pdf")
+    assert classify(town, Context(me=frozenset({ME}))).company == "Mairie de Saint-Jean-de-Boiseau"
+    brand = mail(ME, "Spontaneous application - Backend Engineer",
+                 "Hello,\nI have followed Qonto's engineering blog for a while. Resume attached.",
+                 to="careers@qonto.com", attachment="CV.pdf")
+    assert classify(brand, Context(me=frozenset({ME}))).company == "Qonto"
+
+
+@pytest.mark.parametrize(("subject", "body", "position"), [
+    ("Demande d'emploi aide soignante", "Bonjour, nous avons bien reçu votre CV.", "aide soignante"),
+    ("Votre candidature", "Merci d'avoir postulé chez Acme pour le poste : Ingénieur Méthodes (F/H) - Lyon.",
+     "Ingénieur Méthodes"),
+    ("Invitation", "Suite à votre candidature à l'offre Employé commercial (H/F) - Acme Aubagne, nous vous invitons.",
+     "Employé commercial"),
+    ("Entretien poste AS", "Bonjour Madame Diallo,\nPouvez-vous passer mardi pour un entretien ?", "Aide-soignante"),
+])
+def test_position_phrases(subject: str, body: str, position: str) -> None:
     evidence = classify(incoming("Acme RH <rh@acme.fr>", subject, body), Context(me=frozenset({ME})))
     assert evidence.position == position
