@@ -10,7 +10,8 @@ table (how often evidence predicted with a given confidence has the right kind)
 and every error with its file. Company and date compare normalized
 text (casefold, no accents, collapsed whitespace); a position matches when
 rapidfuzz's token_set_ratio of the normalized titles is at least 90, so that a
-title with or without its specialty ("Product Manager - Claims") counts.
+title with or without its specialty ("Product Manager - Claims") counts, with job
+abbreviations spelled out on both sides ("IDE" and "Infirmière" are one title).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from rapidfuzz import fuzz
 
 from classify import DEFAULT_THRESHOLD, classify_many
 from classify.evidence import Context, Evidence, Kind
+from classify.position import spell_out
 from ingest.message import ParseError
 from ingest.parse import parse_message
 
@@ -187,8 +189,12 @@ def field_matches(name: str, label: Label, evidence: Evidence) -> bool:
     got = normalize(str(evidence.date) if name == "date" and evidence.date else
                     getattr(evidence, name) if name != "date" else None)
     if name == "position" and expected and got:
-        return fuzz.token_set_ratio(expected, got) >= POSITION_MATCH
+        return fuzz.token_set_ratio(_title(label.position), _title(evidence.position)) >= POSITION_MATCH
     return expected == got
+
+
+def _title(position: str | None) -> str:
+    return normalize(spell_out(position or ""))
 
 
 def _errors(label: Label, evidence: Evidence) -> Iterator[str]:

@@ -131,7 +131,7 @@ def clean_position(raw: str, feminine: bool = False) -> str | None:
     """Cut what follows the title (company, place, contract), references and gender markers,
     spell out a job abbreviation ("IDE", "SRE"); None unless what is left is a short phrase
     holding a job-title word."""
-    text = _spell_out(_cut_at_stops(" ".join(raw.split())), feminine)
+    text = spell_out(_cut_at_stops(" ".join(raw.split())), feminine)
     for pattern in extraction().position_cleanup:
         text = pattern.sub(" ", text)
     text = " ".join(text.split()).strip(_EDGE)
@@ -144,7 +144,7 @@ def clean_position(raw: str, feminine: bool = False) -> str | None:
     return None if fold(text) in extraction().position_rejected else text
 
 
-def _spell_out(text: str, feminine: bool) -> str:
+def spell_out(text: str, feminine: bool = False) -> str:
     """"Responsable ADV" → "Responsable administration des ventes", "IDE" → "Infirmière":
     the title a logbook reader understands, in the seeker's gender where French marks it."""
     table = extraction().abbreviations
