@@ -68,7 +68,8 @@ def _draft(message: Message, context: Context, threshold: float) -> _Draft:
     verdict = combine(run_chain(facts))
     if verdict.confidence < threshold and verdict.kind is not Kind.NONE:
         verdict = Verdict(Kind.NONE, verdict.confidence, verdict.reasons)
-    return _Draft(facts, verdict, rule_company(facts))
+    # Extraction only for evidence: a message that is not evidence is read and forgotten.
+    return _Draft(facts, verdict, rule_company(facts) if verdict.kind is not Kind.NONE else None)
 
 
 def _snippet(facts: Facts) -> str:
@@ -81,7 +82,7 @@ def _finish(draft: _Draft, company: Company | None) -> Evidence:
     return Evidence(
         kind=kind,
         company=company.name if company else None,
-        position=extract.extract_position(facts, company.name if company else None),
+        position=extract.extract_position(facts, company.name if company else None) if kind is not Kind.NONE else None,
         date=extract.evidence_date(facts, kind),
         confidence=draft.verdict.confidence,
         reasons=(*draft.verdict.reasons, *found),

@@ -191,7 +191,8 @@ def test_outgoing_to_a_town_hall_mailbox_and_a_possessive() -> None:
     ("Demande d'emploi aide soignante", "Bonjour, nous avons bien reçu votre CV.", "aide soignante"),
     ("Votre candidature", "Merci d'avoir postulé chez Acme pour le poste : Ingénieur Méthodes (F/H) - Lyon.",
      "Ingénieur Méthodes"),
-    ("Invitation", "Suite à votre candidature à l'offre Employé commercial (H/F) - Acme Aubagne, nous vous invitons.",
+    ("Invitation", "Suite à votre candidature à l'offre Employé commercial (H/F) - Acme Aubagne, "
+     "nous vous invitons à un entretien mardi à 10h.",
      "Employé commercial"),
     ("Entretien poste AS", "Bonjour Madame Diallo,\nPouvez-vous passer mardi pour un entretien ?", "Aide-soignante"),
 ])

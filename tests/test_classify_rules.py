@@ -239,3 +239,13 @@ def test_triage(subject: str, email: str, headers: dict[str, str], role: str | N
                 expected: bool) -> None:
     sender = Address(name="", email=email)
     assert is_candidate(subject, sender, headers, role, frozenset({ME})) is expected
+
+
+def test_a_message_that_is_not_evidence_keeps_no_name() -> None:
+    """Privacy: what is not job evidence leaves no trace, not even the names it holds."""
+    alert = incoming("Indeed <alert@indeed.com>", "12 nouvelles offres Data Analyst",
+                     "Acme recrute : Data Analyst (H/F) à Lyon. Postulez chez Acme dès maintenant.",
+                     headers={"List-Unsubscribe": "<https://indeed.com/u>"})
+    evidence = classify(alert, Context(me=frozenset({ME})))
+    assert evidence.kind is Kind.NONE
+    assert (evidence.company, evidence.position) == (None, None)
