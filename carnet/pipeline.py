@@ -38,6 +38,7 @@ from ingest.fetch import Batch, Envelope, Partial, Streamed, examine, new_uids, 
 from ingest.folders import Folder, classify_folders
 from ingest.message import Message, ParseError, Proof
 from ingest.parse import parse_addresses, parse_message
+from ingest.readahead import read_ahead
 from ingest.verify import level_of, prove
 from store import leases
 from store.db import transaction
@@ -84,6 +85,8 @@ class _Job:
     me: _Addresses
     stop: threading.Event
     progress: Progress | None
+    #: Held by whoever uses the connection: the read-ahead thread, or a stream of an oversized message.
+    imap: threading.Lock = field(default_factory=threading.Lock)
 
 
 @dataclass(frozen=True)
@@ -186,10 +189,12 @@ def _sync_folder(job: _Job, client: imapclient.IMAPClient, folder: Folder, repor
     last_uid = _checkpoint(job, folder, uidvalidity)
     uids = new_uids(client, last_uid)
     triage = _triage(folder, job.me)
-    for batch in read_batches(client, uids, job.settings.batch_size, triage, job.settings.whole_fetch_bytes):
-        _sync_batch(job, client, folder, uidvalidity, batch, report)
-        if job.stop.is_set():
-            return
+    batches = read_batches(client, uids, job.settings.batch_size, triage, job.settings.whole_fetch_bytes)
+    with read_ahead(batches, job.imap) as ahead:
+        for batch in ahead:
+            _sync_batch(job, client, folder, uidvalidity, batch, report)
+            if job.stop.is_set():
+                return
 
 
 def _sync_batch(job: _Job, client: imapclient.IMAPClient, folder: Folder, uidvalidity: int, batch: Batch,
@@ -282,7 +287,8 @@ def _observe(job: _Job, client: imapclient.IMAPClient, folder: Folder, read: _Re
     if read.partial is None:
         proof = Proof() if outgoing else prove(read.raw, read.message, job.settings)
         return Observed(read.uid, read.raw, read.message, evidence, outgoing, proof)
-    whole = stream_message(client, read.uid)
+    with job.imap:
+        whole = stream_message(client, read.uid)
     message = replace(read.message, sha256=whole.sha256, size=whole.size)
     proof = Proof() if outgoing else _streamed_proof(read.raw, whole, message, job.settings)
     return Observed(read.uid, b"", message, evidence, outgoing, proof, compressed=whole.compressed)
