@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from classify.facts import Facts
+from classify.mailbox import mailbox_name, without_places
 from classify.names import (
     EXACT,
     INSIDE,
@@ -103,7 +104,7 @@ def _relay_finders(facts: Facts, party: Address, relay: Relay,
         return [("board-layout", lambda: _phrase([texts.full], boards)),
                 ("phrase", lambda: _phrase(texts.new))]
     if relay.kind == "agency":
-        return [("client", lambda: _phrase(texts.new, extraction().client_company)),
+        return [("client", lambda: _client(texts)),
                 ("agency", lambda: relay.name)]
     return [
         ("display-name", lambda: _display(party, texts, with_local=False)),
@@ -113,18 +114,26 @@ def _relay_finders(facts: Facts, party: Address, relay: Relay,
     ]
 
 
+def _client(texts: _Texts) -> str | None:
+    """The client a staffing agency names; "feedback from Sarah" names a person, not a client."""
+    clients = _phrases(texts.new, extraction().client_company)
+    return next((name for name in clients if not looks_like_person(name)), None)
+
+
 def _personal_finders(facts: Facts, party: Address, texts: _Texts) -> list[tuple[str, Finder]]:
     """A small employer writing from a personal mailbox, or the seeker writing to one."""
     phrases = _addressed() if facts.outgoing else None
+    local = party.email.partition("@")[0]
     return [
         ("display-name", lambda: _display(party, texts, with_local=True)),
         ("phrase", lambda: _phrase(texts.new, phrases)),
+        ("mailbox", lambda: mailbox_name(local, f"{texts.subject}\n{texts.whole}")),
         ("signature", lambda: None if facts.outgoing else _signature(texts, party)),
     ]
 
 
 def _domain_finders(facts: Facts, party: Address, texts: _Texts) -> list[tuple[str, Finder]]:
-    label = registrable_label(party.domain)
+    label = without_places(registrable_label(party.domain), f"{texts.subject}\n{texts.whole}")
     phrases = _addressed() if facts.outgoing else None
     displayed = _display_names(party, texts, with_local=True)
     display = next(iter(displayed), None)
@@ -133,6 +142,7 @@ def _domain_finders(facts: Facts, party: Address, texts: _Texts) -> list[tuple[s
         ("display-name=domain", lambda: _matching(displayed, label, INSIDE)),
         ("text=domain", lambda: _matching(spelled(), label, PREFIX, STRONG_COVERAGE)),
         ("display-name", lambda: display),
+        ("text~group", lambda: _matching(_spans(texts), label, INSIDE) if _group_label(label) else None),
         ("domain-words", lambda: _domain_words(label)),
         ("signature~domain", lambda: _matching(_signatures(texts, party), label, INSIDE)),
         ("text~domain", lambda: _matching(_spans(texts), label, INSIDE)),
@@ -162,7 +172,8 @@ def _display_names(party: Address, texts: _Texts, with_local: bool) -> list[str]
     else:
         if looks_like_person(name, party.email.partition("@")[0] if with_local else ""):
             return []
-    parts = (part for part in split_parts(name) if not is_title(part) and not _department_acronym(part, texts))
+    parts = (part for part in split_parts(name)
+             if not is_title(part) and not looks_like_person(part) and not _department_acronym(part, texts))
     return [found for part in parts if (found := _expand(clean_company(part), texts))]
 
 
@@ -266,31 +277,42 @@ def _matching(candidates: Iterable[str | None], label: str, least: int,
               least_coverage: float = 0.0) -> str | None:
     """The candidate that spells `label` best (match level, then coverage), if good enough."""
     scored = (
-        (label_match(name, label), coverage(name, label), -order, name)
+        (label_match(core, label), coverage(core, label), -order, shown)
         for order, raw in enumerate(candidates)
-        if (name := _clean_to_label(raw, label))
+        if (cut := _clean_to_label(raw, label))
+        for shown, core in (cut,)
     )
     good = [s for s in scored if s[0] >= least and (s[0] == EXACT or s[1] >= least_coverage)]
     return max(good)[3] if good else None
 
 
 @lru_cache(maxsize=4096)
-def _clean_to_label(raw: str | None, label: str) -> str | None:
-    """A clean name, cut to the words that spell the label when some do ("GEODIS Logistics
-    Lyon" for `geodis` → "GEODIS"; "Association nationale Les Restos du Cœur" for
-    `restosducoeur` → "Les Restos du Cœur")."""
+def _clean_to_label(raw: str | None, label: str) -> tuple[str, str] | None:
+    """A clean name cut to the words that spell the label when some do, and those words
+    ("GEODIS Logistics Lyon" for `geodis` → "GEODIS"; "Association nationale Les Restos du
+    Cœur" for `restosducoeur` → "Les Restos du Cœur"). One generic head right before them
+    is part of the name as written and stays ("Cabinet Roussel Expertise" for
+    `roussel-expertise`), unless the name proper starts with its own article."""
     name = clean_company(raw)
     if not name:
         return None
     if _POSSESSIVE.search(name) and letters(name[:-2]) == letters(label):
-        return name[:-2]
+        return name[:-2], name[:-2]
     words, target = name.split(), letters(label)
     for start in range(len(words)):
         for end in range(start + 1, len(words) + 1):
             if _cuttable(words, start, end) and target in spellings(" ".join(words[start:end])):
+                core = " ".join(words[start:end])
                 article = start > 0 and fold(words[start - 1]) in _ARTICLES
-                return clean_company(" ".join(words[start - int(article) : end])) or name
-    return name
+                first = start - int(article or _kept_head(words, start))
+                return clean_company(" ".join(words[first:end])) or name, core
+    return name, name
+
+
+def _kept_head(words: Sequence[str], start: int) -> bool:
+    """"Cabinet" in "Cabinet Roussel Expertise": a trade's head (not "Groupe"), the name's
+    only one, before a name that has no article of its own."""
+    return start == 1 and fold(words[0]) in extraction().business_heads and fold(words[1]) not in _ARTICLES
 
 
 def _cuttable(words: Sequence[str], start: int, end: int) -> bool:
@@ -328,6 +350,13 @@ def _institution(party: Address, label: str, texts: _Texts) -> str | None:
 def _words(texts: _Texts) -> Iterator[str]:
     for text in (texts.subject, texts.whole):
         yield from re.findall(r"[A-ZÀ-Ý][^\W\d_]+", text)
+
+
+def _group_label(label: str) -> bool:
+    """`groupebarriere`: a group's domain, whose establishments the text names ("Hôtel Barrière
+    Le Royal") better than the group's words would."""
+    spelled = letters(label)
+    return any(spelled.startswith(head) and len(spelled) > len(head) + 3 for head in extraction().group_heads)
 
 
 def _domain_words(label: str) -> str | None:

@@ -63,17 +63,23 @@ def _strip_leading(words: list[str]) -> list[str]:
 
 
 def _strip_decorations(words: list[str]) -> list[str]:
-    """Drop legal forms, departments, countries and cities from the end, one phrase at a time."""
+    """Drop legal forms, departments, countries and cities from the end, one phrase at a time;
+    "& Co" is part of the name ("Pebble & Co"), not a legal form."""
     tables = extraction()
     dropped = tables.legal_suffixes | tables.department_words | tables.trailing_words | _CONNECTORS
     changed = True
     while changed and len(words) > 1:
         changed = False
         for size in range(min(_MAX_DECORATION_WORDS, len(words) - 1), 0, -1):
-            if " ".join(_key(w) for w in words[-size:]) in dropped:
+            if " ".join(_key(w) for w in words[-size:]) in dropped and not _after_ampersand(words, size):
                 words, changed = words[:-size], True
                 break
     return words
+
+
+def _after_ampersand(words: Sequence[str], size: int) -> bool:
+    """The last `size` words are one name word after "&" ("& Co", "& Cie", "& Sons")."""
+    return size == 1 and len(words) > 2 and words[-2] == "&" and words[-1][:1].isupper()
 
 
 def _key(word: str) -> str:
@@ -116,13 +122,16 @@ def looks_like_person(name: str, local_part: str = "") -> bool:
     """"Rachel Kim", "Mrs. Helen Carter", "Claire Perrin IDEC" <idec@…>: a person, not an employer.
 
     A person's display name starts with a known first name, or its words are the
-    address's local part ("rachel.kim", "m.deschamps", "hcarter").
+    address's local part ("rachel.kim", "m.deschamps", "hcarter"); a name that starts
+    with a trade ("Garage Moreau" <garage.moreau@…>) is a business's.
     """
     tables = extraction()
     words = [w for w in re.split(r"[\s,]+", name.strip()) if w and _key(w) not in tables.honorifics]
     if not words or len(words) > 4 or not all(w[0].isupper() for w in words):
         return False
     folded = [_key(w) for w in words]
+    if folded[0] in tables.business_heads:
+        return False
     if folded[0].split("-")[0] in tables.first_names:
         return True
     return _local_part_names(folded, local_part.lower())

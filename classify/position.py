@@ -41,6 +41,11 @@ _LOOKBEHIND = 80
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 _ABBREVIATION = re.compile(r"(?<![\w-])[A-Z]{2,5}(?![\w-])")
 _COMMA_PART = re.compile(r",\s+(?=[A-ZÀ-Ý])")
+_REFERENCE_HEAD = re.compile(
+    r"^(?:offre|annonce|r[ée]f(?:[ée]rence)?|req|job|poste|vacancy)\s*(?:n°|no\.?|#|:)?\s*[A-Z0-9][\w-]*\d[\w-]*"
+    r"\s*[-–—:|]\s+",
+    re.I,
+)
 
 
 def extract_position(facts: Facts, company: str | None = None) -> str | None:
@@ -131,13 +136,13 @@ def clean_position(raw: str, feminine: bool = False) -> str | None:
     """Cut what follows the title (company, place, contract), references and gender markers,
     spell out a job abbreviation ("IDE", "SRE"); None unless what is left is a short phrase
     holding a job-title word."""
-    text = spell_out(_cut_at_stops(" ".join(raw.split())), feminine)
+    text = spell_out(_cut_at_stops(_REFERENCE_HEAD.sub("", " ".join(raw.split()))), feminine)
     for pattern in extraction().position_cleanup:
         text = pattern.sub(" ", text)
     text = " ".join(text.split()).strip(_EDGE)
     text = _TRAILING.sub("", _LEADING.sub("", text)).strip(_EDGE)
     words = text.split()
-    if len(text) < 2 or len(words) > _MAX_WORDS or not has_title_word(text):
+    if len(text) < 2 or len(words) > _MAX_WORDS or not has_title_word(text) or _field_only(text):
         return None
     if fold(words[0]) in extraction().leading_stopwords:
         return None
@@ -163,6 +168,17 @@ def has_title_word(text: str) -> bool:
     titles = extraction().title_words
     words = _WORDS.findall(fold(text))
     return any(w in titles or any(p in titles for p in w.split("-")) for w in words)
+
+
+def _field_only(text: str) -> bool:
+    """"marketing & content", "Data": a field or a team, not a job; an internship in a field
+    ("Stage Data & Analytics") is a position."""
+    tables = extraction()
+    words = _WORDS.findall(fold(text))
+    if any(w in tables.internship_words for w in words):
+        return False
+    titles = [p for w in words for p in (w, *w.split("-")) if p in tables.title_words]
+    return all(t in tables.field_words for t in titles)
 
 
 def _cut_at_stops(text: str) -> str:

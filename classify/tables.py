@@ -72,6 +72,8 @@ class Extraction:
     company_stopwords: frozenset[str]
     leading_stopwords: frozenset[str]
     leading_decorations: frozenset[str]
+    business_heads: frozenset[str]
+    group_heads: frozenset[str]
     honorifics: frozenset[str]
     first_names: frozenset[str]
     role_words: frozenset[str]
@@ -93,6 +95,8 @@ class Extraction:
     position_stops: tuple[str, ...]
     position_rejected: frozenset[str]
     title_words: frozenset[str]
+    field_words: frozenset[str]
+    internship_words: frozenset[str]
     past_experience: re.Pattern[str]
     feminine_cues: re.Pattern[str]
     abbreviations: dict[str, tuple[str, str]]
@@ -114,13 +118,80 @@ def _alternation(patterns: list[str], flags: int = 0) -> re.Pattern[str] | None:
 
 
 def _bounded(patterns: list[str]) -> re.Pattern[str] | None:
-    return _alternation([rf"\b(?:{p})" for p in patterns])
+    r"""Phrases at a word boundary, as one alternation.
+
+    The engine tries every alternative at every position of the text; behind one
+    `\b(?=\w)` the phrases that surely start with a letter or digit are tried at word
+    starts only, not inside words nor at spaces, which takes a third off the time a long
+    message costs. The few that may start otherwise ("% off") stay outside it."""
+    if not patterns:
+        return None
+    words = [rf"\b(?:{p})" for p in patterns if _starts_with_word(p)]
+    others = [rf"\b(?:{p})" for p in patterns if not _starts_with_word(p)]
+    head = [f"\\b(?=\\w)(?:{'|'.join(words)})"] if words else []
+    return re.compile("|".join(head + others))
+
+
+def _starts_with_word(pattern: str) -> bool:
+    """True when every match of `pattern` surely starts with a word character: a letter or
+    digit that is not optional, or a group whose every alternative does. Conservative."""
+    if not pattern:
+        return False
+    if pattern[0].isalnum():
+        return pattern[1:2] not in ("?", "*", "{")
+    if pattern[0] != "(":
+        return False
+    end = _closing(pattern)
+    if end is None or pattern[end + 1 : end + 2] in ("?", "*", "{"):
+        return False
+    inner = pattern[1:end].removeprefix("?:")
+    return all(_starts_with_word(alternative) for alternative in _top_level_split(inner))
+
+
+def _closing(pattern: str) -> int | None:
+    """Index of the parenthesis closing the one at 0 (escapes and character classes skipped)."""
+    depth, index, in_class = 0, 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return None
+
+
+def _top_level_split(pattern: str) -> list[str]:
+    parts, depth, start, index, in_class = [], 0, 0, 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    return [*parts, pattern[start:]]
 
 
 def _phrases(section: dict[str, Any]) -> Phrases:
-    bounded = [rf"\b(?:{p})" for p in section.get("strong", [])]
-    weak = [rf"\b(?:{p})" for p in section.get("weak", [])]
-    return Phrases(strong=_alternation(bounded), weak=_alternation(weak))
+    return Phrases(strong=_bounded(section.get("strong", [])), weak=_bounded(section.get("weak", [])))
 
 
 def _compile_all(patterns: list[str], flags: int = 0) -> tuple[re.Pattern[str], ...]:
@@ -196,6 +267,8 @@ def extraction() -> Extraction:
         company_stopwords=frozenset(data["company_stopwords"]),
         leading_stopwords=frozenset(data["leading_stopwords"]),
         leading_decorations=frozenset(data["leading_decorations"]),
+        business_heads=frozenset(data["business_heads"]),
+        group_heads=frozenset(data["group_heads"]),
         honorifics=frozenset(data["person"]["honorifics"]),
         first_names=frozenset(data["person"]["first_names"]),
         role_words=frozenset(data["role_words"]),
@@ -217,6 +290,8 @@ def extraction() -> Extraction:
         position_stops=tuple(position["stops"]),
         position_rejected=frozenset(position["rejected"]),
         title_words=frozenset(position["title_words"]),
+        field_words=frozenset(position["field_words"]),
+        internship_words=frozenset(position["internship_words"]),
         past_experience=re.compile(rf"\b(?:{'|'.join(map(re.escape, position['past_experience']))})\b"),
         feminine_cues=re.compile("|".join(position["feminine_cues"]), re.M),
         abbreviations={short: _genders(long) for short, long in position["abbreviations"].items()},

@@ -7,7 +7,8 @@ bulk, from a personal mailbox or from an automated sender. Everything the seeker
 sent, everything from a known ATS or job board, every reply or forward and every
 subject or display name with a job word (French or English, accents optional)
 is a candidate; so is any other mail from a person at an organisation, since a
-recruiter may write "Quick question" or "Bonjour". Two kinds of mail are not,
+recruiter may write "Quick question" or "Bonjour", and mail from a small business's
+webmail ("Garage Moreau" <garage.moreau@gmail.com>, `boulangerie.martin@…`). Two kinds of mail are not,
 whatever their words: a job board's bulk alert ("12 nouvelles offres…") that
 names no application, and mail from billing or order addresses (invoices,
 receipts), which no employer writes from.
@@ -55,7 +56,17 @@ def is_candidate(subject: str, sender: Address | None, headers: Mapping[str, str
         return True
     if _JOB_WORDS.search(fold(f"{subject} {sender.name if sender else ''}")):
         return True
-    return not (_is_bulk(lowered) or _is_personal_or_automated(sender))
+    return not (_is_bulk(lowered) or (_is_personal_or_automated(sender) and not _names_a_business(sender)))
+
+
+def _names_a_business(sender: Address | None) -> bool:
+    """A display name or a mailbox that starts with a trade ("Garage …", "boulangerie.…")."""
+    if sender is None:
+        return False
+    heads = extraction().business_heads
+    name = fold(sender.name).split()
+    local = sender.email.partition("@")[0].lower()
+    return bool(name and name[0] in heads) or any(local.startswith(head) for head in heads)
 
 
 def _is_seekers(sender: Address | None, folder_role: str | None, me: frozenset[str]) -> bool:

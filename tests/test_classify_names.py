@@ -6,6 +6,7 @@ import pytest
 
 from classify import classify
 from classify.evidence import Context
+from classify.mailbox import mailbox_name, without_places
 from classify.names import EXACT, INSIDE, PREFIX, clean_company, is_service, label_match, looks_like_person
 from classify.position import clean_position
 from classify.segment import segment_label
@@ -199,3 +200,116 @@ def test_outgoing_to_a_town_hall_mailbox_and_a_possessive() -> None:
 def test_position_phrases(subject: str, body: str, position: str) -> None:
     evidence = classify(incoming("Acme RH <rh@acme.fr>", subject, body), Context(me=frozenset({ME})))
     assert evidence.position == position
+
+
+@pytest.mark.parametrize(("name", "local", "expected"), [
+    ("Garage Moreau", "garage.moreau.autos", False),
+    ("Boulangerie Martin", "boulangerie.martin", False),
+    ("Patrick Moreau", "garage.moreau.autos", True),
+])
+def test_a_trade_name_is_not_a_person(name: str, local: str, expected: bool) -> None:
+    assert looks_like_person(name, local) is expected
+
+
+@pytest.mark.parametrize(("local", "text", "expected"), [
+    ("brasserielelutetia.rh", "suite a votre annonce", "Brasserie le Lutetia"),
+    ("boulangerie.martin.aubagne", "Bonjour Madame Martin", "Boulangerie Martin"),
+    ("boulangerie.martin.aubagne", "Boulangerie Martin à Aubagne", "Boulangerie Martin Aubagne"),
+    ("nicolas.roux", "Bonjour", None),
+    ("garage", "Bonjour", None),
+])
+def test_mailbox_name(local: str, text: str, expected: str | None) -> None:
+    assert mailbox_name(local, text) == expected
+
+
+@pytest.mark.parametrize(("label", "text", "expected"), [
+    ("fiducial-versailles", "un poste d'assistante comptable à Versailles", "fiducial"),
+    ("fiducial-versailles", "Bonjour", "fiducial-versailles"),
+    ("ghm-grenoble", "Bonjour", "ghm"),
+    ("mairie-reze", "la Mairie de Rezé à Rezé", "mairie-reze"),
+])
+def test_without_places(label: str, text: str, expected: str) -> None:
+    assert without_places(label, text) == expected
+
+
+ACK = "Nous avons bien reçu votre candidature."
+NAME_FAMILY_CASES = [
+    # a personal mailbox named after the business (outgoing application)
+    (f"Camille <{ME}>", "brasserielelutetia.rh@gmail.com", "Candidature commis de cuisine",
+     "Je vous adresse ma candidature pour le poste de commis de cuisine. Ci-joint mon CV.", "Brasserie le Lutetia"),
+    # a small employer's webmail display name that spells its mailbox is the business
+    ("Garage Moreau <garage.moreau.autos@gmail.com>", ME, "Re: Candidature",
+     "Pouvez-vous passer au garage jeudi pour un entretien ?\n\nPatrick Moreau\nGarage Moreau - Agent Renault",
+     "Garage Moreau"),
+    # an ATS display name holding the recruiter and the employer
+    ("Hélène Bourdin - Océane Habitat <no-reply@teamtailor.com>", ME, "Invitation à un entretien",
+     "Nous vous proposons un entretien. Merci de choisir un créneau.", "Océane Habitat"),
+    # a department word before the employer's name
+    ("Exploitation Transports Girard <contact@transports-girard.fr>", ME, "Entretien",
+     "M. Girard peut vous recevoir en entretien mardi à 8h30.", "Transports Girard"),
+    # the office's city in the domain
+    ("Martine Deschamps <m.deschamps@fiducial-versailles.fr>", ME, "RE: Votre annonce",
+     "Le poste à Versailles a été pourvu, je suis donc au regret de ne pas pouvoir y donner suite.", "Fiducial"),
+    # a trade's head is part of the name as written
+    ("Jean-Luc Roussel <jl.roussel@roussel-expertise.fr>", ME, "Proposition d'embauche",
+     "Nous avons le plaisir de vous proposer le poste de comptable.\n\nJean-Luc Roussel\nCabinet Roussel Expertise",
+     "Cabinet Roussel Expertise"),
+    # "& Co" is no legal form
+    ("Pebble & Co <noreply@candidates.workablemail.com>", ME, "Update on your application",
+     "Unfortunately, we have decided to move forward with other candidates.", "Pebble & Co"),
+    # a job board's "proposée par"
+    ("Apec <noreply@apec.fr>", ME, "Confirmation de votre candidature",
+     "Votre candidature à l'offre Juriste (réf. 1754) proposée par Groupe Nevalis a bien été transmise.",
+     "Groupe Nevalis"),
+    # an agency passes on its client's decision
+    ("Tom <tom@hays.co.uk>", ME, "Update",
+     "Afraid it's not good news from Kellogg's - see Sarah's feedback below. They've gone with an internal "
+     "candidate.", "Kellogg's"),
+]
+
+
+@pytest.mark.parametrize(("sender", "to", "subject", "body", "company"), NAME_FAMILY_CASES)
+def test_company_families(sender: str, to: str, subject: str, body: str, company: str) -> None:
+    evidence = classify(mail(sender, subject, body, to=to), Context(me=frozenset({ME})))
+    assert evidence.is_evidence
+    assert evidence.company == company
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("mécanicien automobile", "mécanicien automobile"),
+    ("Mécanicien poids lourds H/F", "Mécanicien poids lourds"),
+    ("Offre n°190KTRM - Assistant administratif (H/F)", "Assistant administratif"),
+    ("marketing & content", None),
+    ("Data", None),
+    ("Stage Data & Analytics", "Stage Data & Analytics"),
+])
+def test_clean_position_trades_fields_and_references(raw: str, expected: str | None) -> None:
+    assert clean_position(raw) == expected
+
+
+@pytest.mark.parametrize(("sender", "subject", "body", "position"), [
+    ("Élodie <elodie@maisoncolibri.fr>", "C'est oui pour nous !",
+     "On aimerait te proposer le CDI de cuisinier à Lyon. Je t'envoie le contrat.", "cuisinier"),
+    ("Mistral AI <no-reply@ashbyhq.com>", "Your application to Mistral AI",
+     "We wanted to let you know that the Machine Learning Engineer, Inference position has now been filled.",
+     "Machine Learning Engineer, Inference"),
+    ("Algolia <no-reply@hackerrank.com>", "Coding assessment",
+     "As the next step in our hiring process for Software Engineer, Search Relevance, you've been invited to "
+     "complete an online coding assessment.", "Software Engineer, Search Relevance"),
+    ("Doctolib <jobs@doctolib.recruitee.com>", "Prochaine étape",
+     "Nous avons le plaisir de t'inviter à l'étape suivante du processus pour l'alternance Data Analyst : une "
+     "étude de cas à préparer. Choisis ton créneau.", "Data Analyst"),
+])
+def test_position_phrases_of_templates_and_replies(sender: str, subject: str, body: str, position: str) -> None:
+    evidence = classify(incoming(sender, subject, body), Context(me=frozenset({ME})))
+    assert evidence.is_evidence
+    assert evidence.position == position
+
+
+def test_a_group_domain_gives_way_to_the_establishment_the_text_names() -> None:
+    message = mail(ME, "Candidature Chef de rang",
+                   "Je souhaite postuler au poste de chef de rang au restaurant de l'Hôtel Barrière Le Royal. "
+                   "CV joint.", to="recrutement@groupebarriere.com", attachment="CV.pdf")
+    evidence = classify(message, Context(me=frozenset({ME})))
+    assert evidence.is_evidence
+    assert evidence.company == "Hôtel Barrière Le Royal"

@@ -249,3 +249,60 @@ def test_a_message_that_is_not_evidence_keeps_no_name() -> None:
     evidence = classify(alert, Context(me=frozenset({ME})))
     assert evidence.kind is Kind.NONE
     assert (evidence.company, evidence.position) == (None, None)
+
+
+PLATFORM_AND_SERVICE_CASES = [
+    # a job board's activity notification: an employer viewed the CV, no invitation
+    ("Indeed <no-reply@indeed.com>", "Un employeur a consulté votre CV",
+     "Un employeur du secteur Restauration à Angers a consulté votre CV Indeed. Astuce : vérifiez vos "
+     "disponibilités et mettez à jour votre CV."),
+    ("LinkedIn <notifications@linkedin.com>", "A recruiter viewed your profile",
+     "A recruiter at a company in Lyon viewed your profile. Update your availability."),
+    ("HelloWork <noreply@hellowork.com>", "Vous n'avez pas encore postulé",
+     "Vous n'avez pas encore postulé à l'offre Vendeur. N'oubliez pas de finaliser votre candidature."),
+    # the public employment service's own appointment: not a job interview
+    ("France Travail <ne-pas-repondre@francetravail.fr>", "Convocation à un entretien avec votre conseiller",
+     "Vous êtes convoqué à un entretien avec votre conseiller France Travail le jeudi 12 février à 9h15. "
+     "Objet : point sur votre projet professionnel."),
+    ("France Travail <ne-pas-repondre@francetravail.fr>", "Votre rendez-vous",
+     "Nous vous proposons un rendez-vous avec votre conseillère le mardi 3 mars à 10h."),
+    ("Jobcentre Plus <noreply@dwp.gov.uk>", "Your appointment",
+     "We would like to invite you to an appointment with your work coach on Tuesday 4 March."),
+    # a workshop of the employment service
+    ("France Travail <ne-pas-repondre@francetravail.fr>", "Atelier",
+     "Vous êtes convoquée à l'atelier « Valoriser sa candidature » le mardi 30 juillet à 9h."),
+]
+
+
+@pytest.mark.parametrize(("sender", "subject", "body"), PLATFORM_AND_SERVICE_CASES)
+def test_platform_notifications_and_service_appointments_are_not_evidence(sender: str, subject: str,
+                                                                          body: str) -> None:
+    assert run(incoming(sender, subject, body))[0] == "none"
+
+
+LEXICON_GAP_CASES = [
+    # "d'y donner suite" and a full team, beside an acknowledgement of receipt
+    ("Isabelle Marchal <contact@vasseur-avocats.fr>", "RE: Candidature spontanée",
+     "Nous avons bien reçu votre candidature. Malheureusement, nous ne sommes pas en mesure d'y donner "
+     "une suite favorable, notre équipe étant actuellement au complet.", "rejection"),
+    # a company named "Atelier …" is not a workshop
+    ("Atelier Verde <jobs@atelierverde.recruitee.com>", "Votre candidature chez Atelier Verde",
+     "Merci d'avoir postulé. Après une étude attentive, nous avons décidé de poursuivre avec des profils "
+     "plus expérimentés.", "rejection"),
+    # a public employer's offer: the jury chose the candidate, who will be recruited
+    ("Mairie de Vertou - Ressources Humaines <rh@mairie-vertou.fr>", "Votre recrutement",
+     "Suite à votre entretien du 8 octobre, j'ai le plaisir de vous informer que le jury a retenu votre "
+     "candidature au poste d'agent d'accueil. Vous serez recrutée à compter du 3 novembre.", "offer"),
+    # ... but a candidature kept for the next stage is not an offer
+    ("Mairie de Vertou - Ressources Humaines <rh@mairie-vertou.fr>", "Votre candidature",
+     "J'ai le plaisir de vous informer que le jury a retenu votre candidature au poste d'agent d'accueil "
+     "pour un entretien le 8 octobre.", "interview"),
+    # a positive "en mesure de donner suite" is no rejection
+    ("Acme RH <rh@acme.fr>", "Votre candidature",
+     "Nous sommes en mesure de donner une suite favorable : nous souhaiterions vous rencontrer.", "interview"),
+]
+
+
+@pytest.mark.parametrize(("sender", "subject", "body", "kind"), LEXICON_GAP_CASES)
+def test_lexicon_gaps(sender: str, subject: str, body: str, kind: str) -> None:
+    assert run(incoming(sender, subject, body))[0] == kind

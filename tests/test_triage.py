@@ -99,6 +99,9 @@ NEWSLETTER = {"list-unsubscribe": "<mailto:u@news.shop.fr>", "from": "Shop <news
         ("Votre facture n°12", Address("EDF", "facturation@edf.fr"), {}, None, False),
         ("Your order has shipped", Address("Shop", "orders@shop.example"), {}, None, False),
         ("RE: facture", Address("EDF", "facturation@edf.fr"), {}, None, True),
+        ("Jeudi", Address("Garage Moreau", "garage.moreau.autos@gmail.com"), {}, None, True),
+        ("bonjour", Address("", "boulangerie.martin@gmail.com"), {}, None, True),
+        ("Nos promos", Address("Boulangerie Martin", "boulangerie.martin@gmail.com"), NEWSLETTER, None, False),
     ],
 )
 def test_triage_table(subject: str, sender: Address | None, headers: dict[str, str], role: str | None,
