@@ -59,7 +59,8 @@ def record_batch(
     failures: Iterable[Failure] = (),
 ) -> int:
     """Record a batch and advance the folder's checkpoint; return the new events' count."""
-    new = sum(record_evidence(session, mailbox, folder, item) for item in observed if item.evidence.is_evidence)
+    chain = _Chain(session, mailbox.seeker_id)
+    new = sum(_record(session, mailbox, folder, item, chain) for item in observed if item.evidence.is_evidence)
     for failure in failures:
         _record_failure(session, mailbox, folder, failure)
     folder.last_uid = max(folder.last_uid, last_uid)
@@ -67,7 +68,7 @@ def record_batch(
     return new
 
 
-def record_evidence(session: Session, mailbox: Mailbox, folder: FolderState, item: Observed) -> int:
+def _record(session: Session, mailbox: Mailbox, folder: FolderState, item: Observed, chain: _Chain) -> int:
     """Record one evidence message once, whatever folder or resync it comes from."""
     if _location(session, mailbox.id, folder, item.uid) is not None:
         return 0
@@ -77,7 +78,7 @@ def record_evidence(session: Session, mailbox: Mailbox, folder: FolderState, ite
         return 0
     source = _add_source(session, mailbox, item)
     _add_location(session, mailbox.id, folder, item.uid, source.id)
-    _add_event(session, mailbox, source, item)
+    _add_event(session, chain, source, item)
     return 1
 
 
@@ -143,19 +144,49 @@ def _add_location(session: Session, mailbox_id: int, folder: FolderState, uid: i
     )
 
 
-def _add_event(session: Session, mailbox: Mailbox, source: SourceMessage, item: Observed) -> Event:
-    evidence = item.evidence
-    seeker = session.scalar(select(Seeker).where(Seeker.id == mailbox.seeker_id).with_for_update())
-    application = find_application(session, seeker.id, item.message, evidence)
+class _Chain:
+    """The seeker's hash chain within one transaction.
+
+    `hold` locks the seeker's row (FOR UPDATE) before the first event's application
+    is looked up, and the lock lasts until the transaction ends: no other worker links
+    or appends for the same seeker meanwhile (one seeker, two mailboxes). The head is
+    read then, once, and followed in memory for the rest of the batch."""
+
+    def __init__(self, session: Session, seeker_id: int) -> None:
+        self.session, self.seeker_id = session, seeker_id
+        self.head: tuple[int, str] | None = None
+
+    def hold(self) -> tuple[int, str]:
+        """The chain head (seq, hash), the seeker locked first."""
+        if self.head is not None:
+            return self.head
+        self.session.execute(select(Seeker.id).where(Seeker.id == self.seeker_id).with_for_update())
+        last = self.session.execute(
+            select(Event.seq, Event.hash).where(Event.seeker_id == self.seeker_id).order_by(Event.seq.desc()).limit(1)
+        ).first()
+        self.head = (last.seq, last.hash) if last else (0, GENESIS)
+        return self.head
+
+    def append(self, event: Event, source_sha256: str) -> None:
+        seq, prev_hash = self.hold()
+        event.seq, event.prev_hash = seq + 1, prev_hash
+        event.hash = event_hash(prev_hash, event_content(event), source_sha256)
+        self.head = (event.seq, event.hash)
+
+
+def _add_event(session: Session, chain: _Chain, source: SourceMessage, item: Observed) -> Event:
+    evidence, seeker_id = item.evidence, chain.seeker_id
+    chain.hold()
+    application = find_application(session, seeker_id, item.message, evidence)
     event = Event(
-        seeker_id=seeker.id,
+        seeker_id=seeker_id,
         application_id=application.id,
         source_message_id=source.id,
         kind=evidence.kind.value,
         date=evidence.date,
         company=evidence.company,
         position=evidence.position,
-        verification=_verification(session, seeker.id, item),
+        verification=_verification(session, seeker_id, item),
         confidence=evidence.confidence,
         reasons=",".join(evidence.reasons),
         channel=evidence.channel,
@@ -163,19 +194,10 @@ def _add_event(session: Session, mailbox: Mailbox, source: SourceMessage, item: 
         demarche=demarche_code(evidence.kind.value, application.type),
         recorded_at=datetime.now(UTC),
     )
-    _chain(session, seeker.id, event, source.sha256)
+    chain.append(event, source.sha256)
     session.add(event)
     session.flush()
     return event
-
-
-def _chain(session: Session, seeker_id: int, event: Event, source_sha256: str) -> None:
-    last = session.scalars(
-        select(Event).where(Event.seeker_id == seeker_id).order_by(Event.seq.desc()).limit(1)
-    ).first()
-    event.seq = last.seq + 1 if last else 1
-    event.prev_hash = last.hash if last else GENESIS
-    event.hash = event_hash(event.prev_hash, event_content(event), source_sha256)
 
 
 def _verification(session: Session, seeker_id: int, item: Observed) -> str:
