@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.bounded import ELIDED_HEADER, SCAN_WINDOW, bound
 from ingest.html import html_to_text
 from ingest.message import ParseError
 from ingest.parse import parse_message
@@ -95,3 +96,19 @@ def test_broken_structure_falls_back_and_keeps_the_defect() -> None:
     )
     message = parse_message(raw)
     assert any(d.startswith("mailparser-failed") for d in message.defects)
+
+
+@pytest.mark.parametrize("shift", [-8, -7, -4, -1, 0, 1])
+def test_a_boundary_declared_across_the_scan_window_edge_still_splits_the_parts(shift: int) -> None:
+    """The search for `boundary=` runs window by window; a declaration straddling the edge
+    (the keyword starting `shift` bytes from it), in any letter case, is still found, so the
+    attachment after it is still elided."""
+    head = b"From: a@b.fr\r\nSubject: CV\r\nContent-Type: text/plain\r\n\r\n"
+    declaration = b"\r\nContent-Type: multipart/mixed; "
+    preamble = b"x" * (SCAN_WINDOW + shift - len(head) - len(declaration))
+    raw = (head + preamble + declaration + b'BoUnDaRy="edge"\r\n\r\n--edge\r\nContent-Type: text/plain\r\n\r\n'
+           b"Bonjour\r\n--edge\r\nContent-Type: application/pdf\r\n\r\n" + b"A" * 100_000 + b"\r\n--edge--\r\n")
+    assert raw.index(b"BoUnDaRy") == SCAN_WINDOW + shift
+    bounded = bound(raw)
+    assert ELIDED_HEADER.encode() in bounded.raw
+    assert len(bounded.raw) < len(raw) - 90_000
