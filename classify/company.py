@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from classify.facts import Facts
 from classify.mailbox import mailbox_name, without_places
@@ -40,8 +40,9 @@ from classify.names import (
     spellings,
     split_parts,
 )
-from classify.segment import segment_label
+from classify.segment import segment_label, written_words
 from classify.signature import signature_names
+from classify.sites import holds_place, places_in, without_site
 from classify.tables import Relay, extraction
 from classify.text import fold
 from ingest.message import Address
@@ -59,12 +60,24 @@ class Company:
 
 @dataclass(frozen=True)
 class _Texts:
-    """Where names are looked for: subject, new text, new text with signature, whole body."""
+    """Where names are looked for: subject, new text, new text with signature, whole body;
+    and the other party's address and display name, which may name its site."""
 
     subject: str
     decisive: str
     full: str
     whole: str
+    email: str = ""
+    display: str = ""
+
+    @cached_property
+    def places(self) -> frozenset[str]:
+        """What the message presents as places (`classify.sites`), read when first needed;
+        not the brand its domain spells ("votre candidature à Eiffage")."""
+        local, _, domain = self.email.partition("@")
+        brand = letters(registrable_label(domain).split("-")[0]) if domain else ""
+        found = places_in(f"{self.subject}\n{self.whole}", local, self.display)
+        return frozenset(place for place in found if not brand or brand not in place)
 
     @property
     def new(self) -> tuple[str, str]:
@@ -82,9 +95,9 @@ _CONNECTORS = frozenset({"de", "du", "des", "la", "le", "les", "et", "d", "l", "
 
 def rule_company(facts: Facts) -> Company | None:
     """The company found by rules and tables, or None (spaCy may find it later)."""
-    texts = _Texts(facts.message.subject, facts.body.decisive[:3000], facts.body.full[:4000],
-                   facts.message.text[:6000])
     party = facts.counterpart
+    texts = _Texts(facts.message.subject, facts.body.decisive[:3000], facts.body.full[:4000],
+                   facts.message.text[:6000], *((party.email, party.name) if party else ()))
     if party is None:
         finders = [("phrase", lambda: _phrase(texts.new, _addressed()))]
     elif facts.relay is not None:
@@ -107,11 +120,23 @@ def _relay_finders(facts: Facts, party: Address, relay: Relay,
         return [("client", lambda: _client(texts)),
                 ("agency", lambda: relay.name)]
     return [
+        ("sign-off", lambda: _signed(texts, _display(party, texts, with_local=False))),
         ("display-name", lambda: _display(party, texts, with_local=False)),
         ("tenant", lambda: _tenant_name(party, relay, texts)),
         ("phrase", lambda: _phrase(texts.new, (*patterns, *extraction().company))),
         ("signature", lambda: next(signature_names(texts.full, party.name), None)),
     ]
+
+
+def _signed(texts: _Texts, displayed: str | None) -> str | None:
+    """The organisation a recruiting team signs for ("Recruitment Team, Royal Berkshire NHS
+    Foundation Trust"), over an ATS display name the message never writes ("Reading
+    Hospital"): the employer's own words against a label set in the platform."""
+    if displayed and fold(displayed) in fold(texts.whole):
+        return None
+    signed = [name for name in _phrases([texts.full], extraction().sign_off_company)
+              if not looks_like_person(name) and not is_title(name)]
+    return _without_site(signed[-1], texts) if signed else None
 
 
 def _client(texts: _Texts) -> str | None:
@@ -139,13 +164,13 @@ def _domain_finders(facts: Facts, party: Address, texts: _Texts) -> list[tuple[s
     display = next(iter(displayed), None)
     spelled = lambda: (*_phrases(texts.new, phrases), *_signatures(texts, party), *_spans(texts))  # noqa: E731
     finders: list[tuple[str, Finder]] = [
-        ("display-name=domain", lambda: _matching(displayed, label, INSIDE)),
-        ("text=domain", lambda: _matching(spelled(), label, PREFIX, STRONG_COVERAGE)),
+        ("display-name=domain", lambda: _expand(_matching(displayed, label, texts, INSIDE), texts)),
+        ("text=domain", lambda: _matching(spelled(), label, texts, PREFIX, STRONG_COVERAGE)),
         ("display-name", lambda: display),
-        ("text~group", lambda: _matching(_spans(texts), label, INSIDE) if _group_label(label) else None),
-        ("domain-words", lambda: _domain_words(label)),
-        ("signature~domain", lambda: _matching(_signatures(texts, party), label, INSIDE)),
-        ("text~domain", lambda: _matching(_spans(texts), label, INSIDE)),
+        ("text~group", lambda: _matching(_spans(texts), label, texts, INSIDE) if _group_label(label) else None),
+        ("domain-words", lambda: _domain_words(label, texts)),
+        ("signature~domain", lambda: _matching(_signatures(texts, party), label, texts, INSIDE)),
+        ("text~domain", lambda: _matching(_spans(texts), label, texts, INSIDE)),
     ]
     institution = ("institution", lambda: _institution(party, label, texts))
     if facts.outgoing:
@@ -174,7 +199,7 @@ def _display_names(party: Address, texts: _Texts, with_local: bool) -> list[str]
             return []
     parts = (part for part in split_parts(name)
              if not is_title(part) and not looks_like_person(part) and not _department_acronym(part, texts))
-    return [found for part in parts if (found := _expand(clean_company(part), texts))]
+    return [found for part in parts if (found := _expand(_without_site(clean_company(part), texts), texts))]
 
 
 def _department_acronym(part: str, texts: _Texts) -> bool:
@@ -192,16 +217,34 @@ def _department_acronym(part: str, texts: _Texts) -> bool:
     return False
 
 
+def _without_site(name: str | None, texts: _Texts) -> str | None:
+    return without_site(name, texts.places) if name else None
+
+
 def _expand(name: str | None, texts: _Texts) -> str | None:
     """The longest form a line of the texts starts with ("Mercy Health" → "Mercy Health
-    Partners", as a signature writes it)."""
+    Partners", as a signature writes it), a trade's head included ("Barrière" → "Hôtel
+    Barrière Le Royal"), without the site that ends it ("… La Baule"). A line where a
+    legal form follows the name is the registered entity ("Capgemini Technology Services
+    SAS - 145 quai…"), not the name a person writes."""
     if not name:
         return None
-    pattern = re.compile(r"^" + re.escape(name) + r"(?:[ ][A-ZÀ-Ý][\w'’&-]*(?![\w'’]))*", re.M)
+    pattern = re.compile(r"^(?:(?P<head>\w+)[ ]+)?" + re.escape(name) + r"(?:[ ][A-ZÀ-Ý][\w'’&-]*(?![\w'’]))*", re.M)
     text = f"{texts.subject}\n{texts.full}"
-    found = (clean_company(m.group(0)) for m in pattern.finditer(text))
-    longest = max((f for f in found if f and f.startswith(name)), key=len, default=name)
+    found = (_without_site(clean_company(_without_site(m.group(0), texts)), texts) for m in pattern.finditer(text)
+             if _trade_head(m.group("head")) and not _legal_form(m.group(0), text[m.end():m.end() + 12]))
+    longest = max((f for f in found if f and name in f), key=len, default=name)
     return _with_head(longest, text)
+
+
+def _trade_head(word: str | None) -> bool:
+    return word is None or fold(word) in extraction().business_heads
+
+
+def _legal_form(line: str, after: str) -> bool:
+    """The name written with a legal form ("… Services SAS", "… Services S.A.S.")."""
+    words = [fold(w).strip(".,") for w in (*line.split()[1:], *after.split()[:1])]
+    return any(w in extraction().legal_suffixes for w in words)
 
 
 def _with_head(name: str, text: str) -> str:
@@ -232,7 +275,7 @@ def _tenant_name(party: Address, relay: Relay, texts: _Texts) -> str | None:
     if not label:
         return None
     spans = (party.name, *names_in(texts.subject), *names_in(texts.full))
-    return _matching(spans, label, PREFIX) or prettify_label(label)
+    return _matching(spans, label, texts, PREFIX) or prettify_label(label)
 
 
 def _phrase(texts: Iterable[str], patterns: Sequence[re.Pattern[str]] | None = None) -> str | None:
@@ -273,31 +316,40 @@ def _signature(texts: _Texts, party: Address) -> str | None:
     return next(_signatures(texts, party), None)
 
 
-def _matching(candidates: Iterable[str | None], label: str, least: int,
+def _matching(candidates: Iterable[str | None], label: str, texts: _Texts, least: int,
               least_coverage: float = 0.0) -> str | None:
     """The candidate that spells `label` best (match level, then coverage), if good enough."""
     scored = (
-        (label_match(core, label), coverage(core, label), -order, shown)
+        (label_match(core, label), coverage(core, label), -order, _shown(cut, tail, whole, texts))
         for order, raw in enumerate(candidates)
-        if (cut := _clean_to_label(raw, label))
-        for shown, core in (cut,)
+        if (found := _clean_to_label(raw, label))
+        for cut, core, tail, whole in (found,)
     )
     good = [s for s in scored if s[0] >= least and (s[0] == EXACT or s[1] >= least_coverage)]
     return max(good)[3] if good else None
 
 
+def _shown(cut: str, tail: tuple[str, ...], whole: str, texts: _Texts) -> str:
+    """The name cut to the label's words when the words after them are a site or a trade,
+    else whole: a division is part of the name ("Capgemini Invent")."""
+    return cut if not tail or _site_or_trade(tail, texts.places) else whole
+
+
 @lru_cache(maxsize=4096)
-def _clean_to_label(raw: str | None, label: str) -> tuple[str, str] | None:
-    """A clean name cut to the words that spell the label when some do, and those words
-    ("GEODIS Logistics Lyon" for `geodis` → "GEODIS"; "Association nationale Les Restos du
-    Cœur" for `restosducoeur` → "Les Restos du Cœur"). One generic head right before them
-    is part of the name as written and stays ("Cabinet Roussel Expertise" for
-    `roussel-expertise`), unless the name proper starts with its own article."""
+def _clean_to_label(raw: str | None, label: str) -> tuple[str, str, tuple[str, ...], str] | None:
+    """A clean name cut to the words that spell the label when some do, those words, the
+    capitalised words after them, and the name with those words kept.
+
+    A generic head or a region before the label's words goes ("Association nationale Les
+    Restos du Cœur" for `restosducoeur` → "Les Restos du Cœur"), but one trade's head
+    right before them is part of the name as written ("Cabinet Roussel Expertise" for
+    `roussel-expertise`), unless the name proper starts with its own article. Whether the
+    words after them go ("GEODIS Logistics Lyon Corbas" → "GEODIS") is `_shown`'s call."""
     name = clean_company(raw)
     if not name:
         return None
     if _POSSESSIVE.search(name) and letters(name[:-2]) == letters(label):
-        return name[:-2], name[:-2]
+        return name[:-2], name[:-2], (), name[:-2]
     words, target = name.split(), letters(label)
     for start in range(len(words)):
         for end in range(start + 1, len(words) + 1):
@@ -305,8 +357,14 @@ def _clean_to_label(raw: str | None, label: str) -> tuple[str, str] | None:
                 core = " ".join(words[start:end])
                 article = start > 0 and fold(words[start - 1]) in _ARTICLES
                 first = start - int(article or _kept_head(words, start))
-                return clean_company(" ".join(words[first:end])) or name, core
-    return name, name
+                cut = clean_company(" ".join(words[first:end])) or name
+                return cut, core, tuple(words[end:]), clean_company(" ".join(words[first:])) or name
+    return name, name, (), name
+
+
+def _site_or_trade(tail: Sequence[str], places: frozenset[str]) -> bool:
+    """Words after the label's that are not part of the name: a site, or the firm's trade."""
+    return holds_place(tail, places) or (bool(tail) and all(fold(w) in extraction().trade_descriptors for w in tail))
 
 
 def _kept_head(words: Sequence[str], start: int) -> bool:
@@ -316,10 +374,10 @@ def _kept_head(words: Sequence[str], start: int) -> bool:
 
 
 def _cuttable(words: Sequence[str], start: int, end: int) -> bool:
-    """A name may lose a generic head or a region before the label's words ("Association
-    nationale", "IDF"), and capitalised words after them (a site: "Geodis Corbas"); not a
-    specific head ("Crédit Mutuel Arkéa") nor a lower-case word that continues it ("Secours populaire
-    français")."""
+    """The label's words may stand apart from a generic head or a region before them
+    ("Association nationale", "IDF") and from capitalised words after them (a site or a
+    division); not from a specific head ("Crédit Mutuel Arkéa") nor from a lower-case
+    word that continues the name ("Secours populaire français")."""
     if (start, end) == (0, len(words)):
         return False
     tables = extraction()
@@ -356,12 +414,13 @@ def _group_label(label: str) -> bool:
     """`groupebarriere`: a group's domain, whose establishments the text names ("Hôtel Barrière
     Le Royal") better than the group's words would."""
     spelled = letters(label)
-    return any(spelled.startswith(head) and len(spelled) > len(head) + 3 for head in extraction().group_heads)
+    return any((spelled.startswith(head) or spelled.endswith(head)) and len(spelled) > len(head) + 3
+               for head in extraction().group_heads)
 
 
-def _domain_words(label: str) -> str | None:
+def _domain_words(label: str, texts: _Texts) -> str | None:
     """The label cut into known words ("ehpad-lestilleuls" → "Ehpad Les Tilleuls")."""
-    return clean_company(segment_label(label))
+    return clean_company(segment_label(label, written_words(f"{texts.subject}\n{texts.whole}")))
 
 
 def _domain_name(label: str) -> str | None:

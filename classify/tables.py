@@ -74,6 +74,7 @@ class Extraction:
     leading_decorations: frozenset[str]
     business_heads: frozenset[str]
     group_heads: frozenset[str]
+    trade_descriptors: frozenset[str]
     honorifics: frozenset[str]
     first_names: frozenset[str]
     role_words: frozenset[str]
@@ -88,6 +89,7 @@ class Extraction:
     addressed_company: tuple[re.Pattern[str], ...]
     board_company: tuple[re.Pattern[str], ...]
     client_company: tuple[re.Pattern[str], ...]
+    sign_off_company: tuple[re.Pattern[str], ...]
     subject_prefixes: re.Pattern[str]
     subject_positions: tuple[re.Pattern[str], ...]
     body_positions: tuple[re.Pattern[str], ...]
@@ -269,6 +271,7 @@ def extraction() -> Extraction:
         leading_decorations=frozenset(data["leading_decorations"]),
         business_heads=frozenset(data["business_heads"]),
         group_heads=frozenset(data["group_heads"]),
+        trade_descriptors=frozenset(data["trade_descriptors"]),
         honorifics=frozenset(data["person"]["honorifics"]),
         first_names=frozenset(data["person"]["first_names"]),
         role_words=frozenset(data["role_words"]),
@@ -283,6 +286,7 @@ def extraction() -> Extraction:
         addressed_company=_compile_all(data["company"]["addressed"]),
         board_company=_compile_all(data["company"]["job_board"], re.M),
         client_company=_compile_all(data["company"]["client"]),
+        sign_off_company=_compile_all(data["company"]["sign_off"], re.M),
         subject_prefixes=re.compile(position["subject_prefixes"], re.I),
         subject_positions=_compile_all(position["subject_patterns"]),
         body_positions=_compile_all(position["body_patterns"]),

@@ -7,10 +7,20 @@ import pytest
 from classify import classify
 from classify.evidence import Context
 from classify.mailbox import mailbox_name, without_places
-from classify.names import EXACT, INSIDE, PREFIX, clean_company, is_service, label_match, looks_like_person
+from classify.names import (
+    EXACT,
+    INSIDE,
+    PREFIX,
+    clean_company,
+    is_service,
+    label_match,
+    looks_like_person,
+    registrable_label,
+)
 from classify.position import clean_position
-from classify.segment import segment_label
+from classify.segment import segment_label, written_words
 from classify.signature import signature_names
+from classify.sites import places_in, without_site
 from tests.test_classify_rules import ME, incoming, mail
 
 CLEAN_CASES = [
@@ -313,3 +323,92 @@ def test_a_group_domain_gives_way_to_the_establishment_the_text_names() -> None:
     evidence = classify(message, Context(me=frozenset({ME})))
     assert evidence.is_evidence
     assert evidence.company == "Hôtel Barrière Le Royal"
+
+
+@pytest.mark.parametrize(("text", "local", "display", "place"), [
+    ("Un poste s'est libéré sur notre site de Vénissieux.", "", "", "venissieux"),
+    ("Rendez-vous à Saint-Priest lundi.", "", "", "saintpriest"),
+    ("Entrepôt Nord, 59810 Lesquin", "", "", "lesquin"),
+    ("Vendeur H/F - Toulon (83)", "", "", "toulon"),
+    ("The role is based in Leeds.", "", "", "leeds"),
+    ("", "magasin.lagrandeplaine", "Decora La Grande Plaine", "lagrandeplaine"),
+])
+def test_places_in_the_message(text: str, local: str, display: str, place: str) -> None:
+    assert place in places_in(text, local, display)
+
+
+def test_a_business_named_after_its_owner_is_not_a_site() -> None:
+    assert "moreau" not in places_in("", "garage.moreau", "Garage Moreau")
+    assert without_site("Garage Moreau", places_in("", "garage.moreau", "Garage Moreau")) == "Garage Moreau"
+
+
+def test_without_site_keeps_a_place_joined_to_the_name() -> None:
+    places = places_in("La mairie de Clisson, à Clisson.")
+    assert without_site("Mairie de Clisson", places) == "Mairie de Clisson"
+    assert without_site("Hôtel Lumière Le Grand Large Saint-Malo", places_in("à Saint-Malo")) == \
+        "Hôtel Lumière Le Grand Large"
+
+
+@pytest.mark.parametrize(("sender", "subject", "body", "company"), [
+    # a division after the brand the domain spells is part of the name
+    ("Talents Sopraxis <recrutement@sopraxis.com>", "Votre candidature - Consultant SI",
+     "Nous avons bien reçu votre candidature au poste de Consultant SI.\n\nL'équipe Recrutement\n"
+     "Sopraxis Digital Factory", "Sopraxis Digital Factory"),
+    ("Nora Petit <nora.petit@vantoria.com>", "Entretien - Ingénieur méthodes",
+     "Je vous propose un entretien le jeudi 6 mars à 10h pour le poste d'Ingénieur méthodes.\n\n"
+     "Nora Petit\nChargée de recrutement | Vantoria Aerostructures", "Vantoria Aerostructures"),
+    # a site after the brand goes: the text writes it as a place
+    ("Nora Petit <nora.petit@vantoria.com>", "Entretien - Cariste",
+     "Je vous propose un entretien le jeudi 6 mars à 10h sur notre site de Méricourt pour le poste de "
+     "cariste.\n\nNora Petit\nChargée de recrutement | Vantoria Méricourt", "Vantoria"),
+    # the brand written after "à" is not a place
+    ("Recrutement IDF Vantoria <contact.recrutement-idf@vantoria.com>", "Votre candidature",
+     "Nous avons bien reçu votre candidature à Vantoria et nous vous remercions.\n\nService Ressources Humaines\n"
+     "Vantoria Construction Île-de-France", "Vantoria Construction"),
+    # the registered entity of the legal line is not the name a person writes
+    ("Sopraxis Recrutement <no-reply@sopraxis.com>", "Application received",
+     "Sopraxis Digital Factory\n\nWe confirm receipt of your application for the Data Consultant position.\n\n"
+     "Sopraxis Engineering Services SAS - 12 rue de la Paix, 75002 Paris", "Sopraxis Digital Factory"),
+    # a group's domain: the establishment the signature names, without its site
+    ("Recrutement Lumière Saint-Malo <recrutement.saintmalo@groupelumiere.com>", "Entretien Réceptionniste",
+     "Nous vous proposons un entretien le lundi 3 mars à 16h pour le poste de réceptionniste.\n\n"
+     "Service Ressources Humaines\nHôtel Lumière Le Grand Large Saint-Malo", "Hôtel Lumière Le Grand Large"),
+    # a firm's trade after the name the domain spells is not part of it
+    ("Anne Holt <aholt@bakerandreeves.co.uk>", "RE: Audit Junior application",
+     "Thank you for your application for the Audit Junior role, safely received.\n\nAnne Holt\n"
+     "Practice Manager\nBaker & Reeves Chartered Accountants", "Baker & Reeves"),
+])
+def test_division_site_and_trade_after_a_brand(sender: str, subject: str, body: str, company: str) -> None:
+    evidence = classify(incoming(sender, subject, body), Context(me=frozenset({ME})))
+    assert evidence.is_evidence
+    assert evidence.company == company
+
+
+def test_a_recruiting_team_sign_off_beats_an_ats_display_name_the_body_never_writes() -> None:
+    message = incoming("Kingsbridge Hospital Recruitment <noreply@trac.jobs>", "Invitation to interview - Staff Nurse",
+                       "Dear Sam\n\nI am pleased to invite you to attend an interview for the Staff Nurse post on "
+                       "Friday 07/02/2025 at 14:30.\n\nYours sincerely\n"
+                       "Recruitment Team, Severn Valley NHS Foundation Trust")
+    evidence = classify(message, Context(me=frozenset({ME})))
+    assert evidence.is_evidence
+    assert evidence.company == "Severn Valley NHS Foundation Trust"
+
+
+def test_a_group_suffix_domain_gives_way_to_the_subsidiary_the_signature_names() -> None:
+    message = incoming("Nora Petit <nora.petit@vantoriagroup.com>", "RE: Candidature Ingénieur méthodes",
+                       "Bonjour Thomas,\n\nLe manager a fait le choix de poursuivre avec d'autres candidats pour le "
+                       "poste d'Ingénieur méthodes. Je suis désolée pour ce retour négatif.\n\nNora Petit\n"
+                       "Talent Acquisition Partner\nVantoria Aerostructures")
+    evidence = classify(message, Context(me=frozenset({ME})))
+    assert evidence.is_evidence
+    assert evidence.company == "Vantoria Aerostructures"
+
+
+def test_segment_label_with_the_words_the_message_writes() -> None:
+    written = written_words("Your clinic's focus on patient experience appeals to me.")
+    assert segment_label("thecircleclinic") is None
+    assert segment_label("thecircleclinic", written) == "The Circle Clinic"
+
+
+def test_an_nhs_trust_domain_is_its_own_label() -> None:
+    assert registrable_label("ouh.nhs.uk") == "ouh"
