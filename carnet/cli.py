@@ -46,8 +46,8 @@ def _runtime():  # imported lazily: `carnet classify` needs no database
 
 @app.command("classify", help=t("help_classify"))
 def classify_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Message files, or folders of .eml files.")],
-    me: Annotated[list[str], typer.Option("--me", help="The seeker's own address (repeatable).")] = [],  # noqa: B006
+    paths: Annotated[list[Path], typer.Argument(help=t("opt_paths"))],
+    me: Annotated[list[str], typer.Option("--me", help=t("opt_me"))] = [],  # noqa: B006
 ) -> None:
     """Classify message files offline; one JSON object per line."""
     from carnet.offline import classify_files
@@ -69,12 +69,12 @@ def _expand(paths: list[Path]) -> Iterator[Path]:
 
 @app.command(help=t("help_link"))
 def link(
-    host: Annotated[str, typer.Option(help="IMAP server host name.")],
-    user: Annotated[str, typer.Option(help="Login, usually the e-mail address.")],
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
-    port: Annotated[int | None, typer.Option(help="Port (993 for ssl, 143 otherwise).")] = None,
-    security: Annotated[str, typer.Option(help="ssl, starttls or plain (loopback only).")] = "ssl",
-    seeker: Annotated[str | None, typer.Option(help="The seeker's name (default: the user).")] = None,
+    host: Annotated[str, typer.Option(help=t("opt_host"))],
+    user: Annotated[str, typer.Option(help=t("opt_user"))],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help=t("opt_password_stdin"))] = False,
+    port: Annotated[int | None, typer.Option(help=t("opt_port"))] = None,
+    security: Annotated[str, typer.Option(help=t("opt_security"))] = "ssl",
+    seeker: Annotated[str | None, typer.Option(help=t("opt_seeker_name"))] = None,
 ) -> None:
     """Check the credentials against the server, then store the mailbox encrypted."""
     from store.mailboxes import link_mailbox
@@ -101,7 +101,7 @@ def link(
 
 
 @app.command(help=t("help_sync"))
-def sync(mailbox: Annotated[int | None, typer.Option(help="Only this mailbox id.")] = None) -> None:
+def sync(mailbox: Annotated[int | None, typer.Option(help=t("opt_mailbox"))] = None) -> None:
     """One pass over one or all mailboxes, now."""
     from carnet.syncing import sync_now
 
@@ -129,9 +129,9 @@ def sync(mailbox: Annotated[int | None, typer.Option(help="Only this mailbox id.
 
 @app.command(help=t("help_logbook"))
 def logbook(
-    mailbox: Annotated[int | None, typer.Option(help="Only this mailbox id.")] = None,
-    seeker: Annotated[str | None, typer.Option(help="Only this seeker.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, jsonl or csv.")] = "table",
+    mailbox: Annotated[int | None, typer.Option(help=t("opt_mailbox"))] = None,
+    seeker: Annotated[str | None, typer.Option(help=t("opt_seeker"))] = None,
+    fmt: Annotated[str, typer.Option("--format", help=t("opt_format"))] = "table",
 ) -> None:
     """Print the logbook."""
     if fmt not in ("table", "jsonl", "csv"):
@@ -173,7 +173,7 @@ def run() -> None:
 
 @app.command(help=t("help_demo"))
 def demo(
-    keep: Annotated[Path | None, typer.Option(help="Keep the demo's data in this folder.")] = None,
+    keep: Annotated[Path | None, typer.Option(help=t("opt_keep"))] = None,
 ) -> None:
     """The whole chain with no set-up: a local IMAP server, sample mail, a sync, the logbook."""
     from carnet.demo import run_demo
@@ -183,8 +183,8 @@ def demo(
 
 @app.command("eval", help=t("help_eval"))
 def eval_cmd(
-    path: Annotated[Path, typer.Argument(help="A corpus folder with labels.jsonl files.")],
-    split: Annotated[str | None, typer.Option(help="Only dev or holdout.")] = None,
+    path: Annotated[Path, typer.Argument(help=t("opt_corpus"))],
+    split: Annotated[str | None, typer.Option(help=t("opt_split"))] = None,
 ) -> None:
     """Precision, recall and extraction accuracy on a labelled corpus, with every error."""
     from classify.evaluate import evaluate, render
@@ -196,7 +196,7 @@ def eval_cmd(
 
 @app.command("rotate-key", help=t("help_rotate_key"))
 def rotate_key_cmd(
-    new_key_stdin: Annotated[bool, typer.Option("--new-key-stdin", help="Read the new key from stdin.")] = False,
+    new_key_stdin: Annotated[bool, typer.Option("--new-key-stdin", help=t("opt_new_key_stdin"))] = False,
 ) -> None:
     """Re-encrypt every mailbox secret under a new key (printed when generated)."""
     from cryptography.fernet import Fernet

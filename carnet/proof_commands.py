@@ -48,7 +48,7 @@ def _event(session: Session, event_id: int) -> Event:
     return event
 
 
-def show(event_id: Annotated[int, typer.Argument(metavar="EVENT", help="The event id (logbook #).")]) -> None:
+def show(event_id: Annotated[int, typer.Argument(metavar="EVENT", help=t("opt_event"))]) -> None:
     """Print one entry with its source headers and how it was verified."""
     runtime = _runtime()
     with transaction(runtime.factory) as session:
@@ -104,7 +104,7 @@ def _yes_no(value: bool | None) -> str:
     return "—" if value is None else t("yes" if value else "no")
 
 
-def raw(event_id: Annotated[int, typer.Argument(metavar="EVENT", help="The event id (logbook #).")]) -> None:
+def raw(event_id: Annotated[int, typer.Argument(metavar="EVENT", help=t("opt_event"))]) -> None:
     """Write the original message, byte for byte, to standard output."""
     runtime = _runtime()
     with transaction(runtime.factory) as session:
@@ -115,7 +115,7 @@ def raw(event_id: Annotated[int, typer.Argument(metavar="EVENT", help="The event
 
 
 def verify(
-    seeker: Annotated[str | None, typer.Option(help="Only this seeker (default: every seeker).")] = None,
+    seeker: Annotated[str | None, typer.Option(help=t("opt_seeker_all"))] = None,
 ) -> None:
     """Recompute each seeker's hash chain, sources and DKIM proofs; exit 1 on any break."""
     from store.integrity import verify_chains
@@ -138,11 +138,11 @@ def verify(
 
 
 def export(
-    start: Annotated[datetime, typer.Option("--from", formats=DATE_FORMATS, help="First day (YYYY-MM-DD).")],
-    end: Annotated[datetime, typer.Option("--to", formats=DATE_FORMATS, help="Last day (YYYY-MM-DD).")],
-    out: Annotated[Path, typer.Option(help="The zip file to write.")],
-    mailbox: Annotated[int | None, typer.Option(help="Only this mailbox id.")] = None,
-    seeker: Annotated[str | None, typer.Option(help="Only this seeker.")] = None,
+    start: Annotated[datetime, typer.Option("--from", formats=DATE_FORMATS, help=t("opt_from"))],
+    end: Annotated[datetime, typer.Option("--to", formats=DATE_FORMATS, help=t("opt_to"))],
+    out: Annotated[Path, typer.Option(help=t("opt_out"))],
+    mailbox: Annotated[int | None, typer.Option(help=t("opt_mailbox"))] = None,
+    seeker: Annotated[str | None, typer.Option(help=t("opt_seeker"))] = None,
 ) -> None:
     """Write the export for a controller: PDF report, logbook.csv, originals, démarches, manifest."""
     from carnet.export import Scope, write_export
@@ -159,7 +159,7 @@ def export(
 
 
 def verify_export(
-    path: Annotated[Path, typer.Argument(metavar="FILE.zip", help="An export made by carnet export.")],
+    path: Annotated[Path, typer.Argument(metavar="FILE.zip", help=t("opt_export_file"))],
 ) -> None:
     """Check an export offline: manifest, originals, chain, DKIM signatures; exit 1 on failure."""
     from carnet.export import verify_export as check_export

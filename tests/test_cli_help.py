@@ -31,3 +31,9 @@ def test_every_contract_command_has_help() -> None:
     assert all(command in listing for command in COMMANDS)
     assert "--password-stdin" in carnet_help("link")
     assert "--format" in carnet_help("logbook")
+
+
+@pytest.mark.parametrize(("lang", "phrase"), [(None, "Lire le mot de passe sur l'entrée standard."),
+                                              ("en", "Read the password from stdin.")])
+def test_option_help_speaks_the_chosen_language_too(lang: str | None, phrase: str) -> None:
+    assert phrase in carnet_help("link", lang=lang)
