@@ -60,7 +60,9 @@ def record_batch(
 ) -> int:
     """Record a batch and advance the folder's checkpoint; return the new events' count."""
     chain = _Chain(session, mailbox.seeker_id)
-    new = sum(_record(session, mailbox, folder, item, chain) for item in observed if item.evidence.is_evidence)
+    evidence = [item for item in observed if item.evidence.is_evidence]
+    known = _Known.read(session, mailbox.id, folder, evidence)
+    new = sum(_record(session, mailbox, folder, item, chain, known) for item in evidence)
     for failure in failures:
         _record_failure(session, mailbox, folder, failure)
     folder.last_uid = max(folder.last_uid, last_uid)
@@ -68,41 +70,66 @@ def record_batch(
     return new
 
 
-def _record(session: Session, mailbox: Mailbox, folder: FolderState, item: Observed, chain: _Chain) -> int:
+def _record(session: Session, mailbox: Mailbox, folder: FolderState, item: Observed, chain: _Chain,
+            known: _Known) -> int:
     """Record one evidence message once, whatever folder or resync it comes from."""
-    if _location(session, mailbox.id, folder, item.uid) is not None:
+    if item.uid in known.located:
         return 0
-    source_id = _existing_source(session, mailbox.id, item.message)
+    source_id = known.source_of(item.message)
     if source_id is not None:
         _add_location(session, mailbox.id, folder, item.uid, source_id)
         return 0
     source = _add_source(session, mailbox, item)
+    known.add(source)
     _add_location(session, mailbox.id, folder, item.uid, source.id)
     _add_event(session, chain, source, item)
     return 1
 
 
-def _location(session: Session, mailbox_id: int, folder: FolderState, uid: int) -> MessageLocation | None:
-    return session.scalar(
-        select(MessageLocation).where(
+@dataclass
+class _Known:
+    """What the database already holds for a batch's messages, read in two queries rather
+    than two per message: the UIDs of this folder already located, and the recorded
+    contents by SHA-256 and by Message-ID (a copy in another folder, a resync after a
+    UIDVALIDITY change). Only ids are read: a row's raw bytes may weigh megabytes."""
+
+    located: set[int]
+    by_sha256: dict[str, int] = field(default_factory=dict)
+    by_message_id: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, session: Session, mailbox_id: int, folder: FolderState, items: Sequence[Observed]) -> _Known:
+        located = set(session.scalars(select(MessageLocation.uid).where(
             MessageLocation.mailbox_id == mailbox_id,
             MessageLocation.folder == folder.name,
             MessageLocation.uidvalidity == folder.uidvalidity,
-            MessageLocation.uid == uid,
+            MessageLocation.uid.in_([item.uid for item in items]),
+        )))
+        known = cls(located)
+        message_ids = [item.message.message_id for item in items if item.message.message_id]
+        same = SourceMessage.sha256.in_([item.message.sha256 for item in items])
+        if message_ids:
+            same = same | SourceMessage.message_id.in_(message_ids)
+        rows = session.execute(
+            select(SourceMessage.id, SourceMessage.sha256, SourceMessage.message_id)
+            .where(SourceMessage.mailbox_id == mailbox_id, same).order_by(SourceMessage.id)
         )
-    )
+        for source_id, sha256, message_id in rows:
+            known.by_sha256.setdefault(sha256, source_id)
+            if message_id:
+                known.by_message_id.setdefault(message_id, source_id)
+        return known
 
+    def source_of(self, message: Message) -> int | None:
+        """The first recorded source with the same bytes or the same Message-ID."""
+        found = [self.by_sha256.get(message.sha256),
+                 self.by_message_id.get(message.message_id) if message.message_id else None]
+        return min((source_id for source_id in found if source_id is not None), default=None)
 
-def _existing_source(session: Session, mailbox_id: int, message: Message) -> int | None:
-    """The id of the same content already recorded: same bytes, or the same Message-ID (a copy).
-
-    Only the id is read: the row's raw bytes may weigh tens of megabytes.
-    """
-    same = SourceMessage.sha256 == message.sha256
-    if message.message_id:
-        same = same | (SourceMessage.message_id == message.message_id)
-    query = select(SourceMessage.id).where(SourceMessage.mailbox_id == mailbox_id, same).order_by(SourceMessage.id)
-    return session.scalars(query.limit(1)).first()
+    def add(self, source: SourceMessage) -> None:
+        self.by_sha256.setdefault(source.sha256, source.id)
+        if source.message_id:
+            self.by_message_id.setdefault(source.message_id, source.id)
 
 
 def _add_source(session: Session, mailbox: Mailbox, item: Observed) -> SourceMessage:
