@@ -45,6 +45,7 @@ from classify.signature import signature_names
 from classify.sites import holds_place, places_in, without_site
 from classify.tables import Relay, extraction
 from classify.text import fold
+from classify.written import as_written
 from ingest.message import Address
 
 __all__ = ["Company", "clean_company", "from_entities", "rule_company"]
@@ -106,7 +107,8 @@ def rule_company(facts: Facts) -> Company | None:
         finders = _personal_finders(facts, party, texts)
     else:
         finders = _domain_finders(facts, party, texts)
-    return next((Company(n, source) for source, find in finders if (n := find())), None)
+    found = next((Company(n, source) for source, find in finders if (n := find())), None)
+    return Company(as_written(found.name, f"{texts.subject}\n{texts.whole}"), found.source) if found else None
 
 
 def _relay_finders(facts: Facts, party: Address, relay: Relay,

@@ -64,14 +64,16 @@ def _strip_leading(words: list[str]) -> list[str]:
 
 def _strip_decorations(words: list[str]) -> list[str]:
     """Drop legal forms, departments, countries and cities from the end, one phrase at a time;
-    "& Co" is part of the name ("Pebble & Co"), not a legal form."""
+    "& Co" is part of the name ("Pebble & Co"), not a legal form, and so is "Group" after a
+    name of two words or more ("Veldt Insurance Group"; "Ocado Group" is "Ocado")."""
     tables = extraction()
     dropped = tables.legal_suffixes | tables.department_words | tables.trailing_words | _CONNECTORS
     changed = True
     while changed and len(words) > 1:
         changed = False
         for size in range(min(_MAX_DECORATION_WORDS, len(words) - 1), 0, -1):
-            if " ".join(_key(w) for w in words[-size:]) in dropped and not _after_ampersand(words, size):
+            if " ".join(_key(w) for w in words[-size:]) in dropped and not _after_ampersand(words, size) \
+                    and not _group_of_long_name(words, size):
                 words, changed = words[:-size], True
                 break
     return words
@@ -80,6 +82,11 @@ def _strip_decorations(words: list[str]) -> list[str]:
 def _after_ampersand(words: Sequence[str], size: int) -> bool:
     """The last `size` words are one name word after "&" ("& Co", "& Cie", "& Sons")."""
     return size == 1 and len(words) > 2 and words[-2] == "&" and words[-1][:1].isupper()
+
+
+def _group_of_long_name(words: Sequence[str], size: int) -> bool:
+    """The last word is "Group" after two words or more: part of the name as written."""
+    return size == 1 and len(words) > 2 and _key(words[-1]) in extraction().group_heads
 
 
 def _key(word: str) -> str:

@@ -114,10 +114,14 @@ def _from_layout(facts: Facts, company: str | None, feminine: bool) -> Iterator[
 
 
 def _title_lines(body: Body) -> Iterator[str]:
-    """Short lines of the new text that may be a title on their own (not the signature's)."""
+    """Short lines of the new text that may be a title on their own (not the signature's),
+    down to a job board's suggestions of other jobs."""
     lines = [line.strip() for line in body.decisive.splitlines()]
     signature = {line.strip() for line in body.full.splitlines()[-_SIGNATURE_LINES:]}
+    heads = extraction().suggestion_heads
     for line in lines[:_MAX_LINES]:
+        if fold(line).startswith(heads):
+            return
         words = line.split()
         if 0 < len(words) <= _LINE_WORDS and line[0].isupper() and line not in signature \
                 and not line.endswith((".", ",", ":")):

@@ -60,9 +60,12 @@ def _mailbox_site(local_part: str, display: str) -> Iterator[str]:
 
 
 def is_place(words: Sequence[str], places: frozenset[str]) -> bool:
-    """The words together name a place: the message says so, or the table of cities and regions."""
+    """The words together name a place: the message says so, or the table of cities and regions
+    ("Group", in the same table for `clean_company`, is no place)."""
     joined = " ".join(words)
-    return letters(joined) in places or fold(joined).strip(".,") in extraction().trailing_words
+    folded = fold(joined).strip(".,")
+    tables = extraction()
+    return letters(joined) in places or (folded in tables.trailing_words and folded not in tables.group_heads)
 
 
 def holds_place(words: Sequence[str], places: frozenset[str]) -> bool:

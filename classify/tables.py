@@ -45,6 +45,7 @@ class Lexicon:
     hedges: tuple[str, ...]
     rejection_hedges: tuple[str, ...]
     retrospective: tuple[str, ...]
+    other_owners: frozenset[str]
     quote_starts: tuple[re.Pattern[str], ...]
     signature_starts: tuple[re.Pattern[str], ...]
 
@@ -84,6 +85,7 @@ class Extraction:
     personal_domains: frozenset[str]
     infrastructure_labels: frozenset[str]
     two_part_suffixes: frozenset[str]
+    public_abbreviations: dict[str, str]
     display_name: tuple[re.Pattern[str], ...]
     company: tuple[re.Pattern[str], ...]
     addressed_company: tuple[re.Pattern[str], ...]
@@ -96,6 +98,7 @@ class Extraction:
     position_cleanup: tuple[re.Pattern[str], ...]
     position_stops: tuple[str, ...]
     position_rejected: frozenset[str]
+    suggestion_heads: tuple[str, ...]
     title_words: frozenset[str]
     field_words: frozenset[str]
     internship_words: frozenset[str]
@@ -221,6 +224,7 @@ def _lexicon(data: dict[str, Any]) -> Lexicon:
         hedges=tuple(data["negation"]["hedges"]),
         rejection_hedges=tuple(data["negation"]["rejection_hedges"]),
         retrospective=tuple(data["negation"]["retrospective"]),
+        other_owners=frozenset(data["negation"].get("other_owners", ())),
         quote_starts=_compile_all(data["quote"]["starts"], re.M),
         signature_starts=_compile_all(data["signature"]["starts"], re.M),
     )
@@ -281,6 +285,7 @@ def extraction() -> Extraction:
         personal_domains=frozenset(data["personal_domains"]),
         infrastructure_labels=frozenset(data["infrastructure_labels"]),
         two_part_suffixes=frozenset(data["two_part_suffixes"]),
+        public_abbreviations=dict(data["public_abbreviations"]),
         display_name=_compile_all(data["display_name"]["patterns"]),
         company=_compile_all(data["company"]["patterns"]),
         addressed_company=_compile_all(data["company"]["addressed"]),
@@ -293,6 +298,7 @@ def extraction() -> Extraction:
         position_cleanup=_compile_all(position["cleanup"], re.I),
         position_stops=tuple(position["stops"]),
         position_rejected=frozenset(position["rejected"]),
+        suggestion_heads=tuple(position["suggestion_heads"]),
         title_words=frozenset(position["title_words"]),
         field_words=frozenset(position["field_words"]),
         internship_words=frozenset(position["internship_words"]),

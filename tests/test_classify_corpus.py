@@ -20,19 +20,19 @@ SKIPPED_SUFFIXES = {".md", ".tsv"}
 PER_MESSAGE_SECONDS = 2.0
 
 # Floors just under what the rules reach on the whole corpus (dev, holdout, blind, tune2 and
-# check2: 669 messages). blind2 (tune2 + check2) was added after the rules were tuned, which
-# lowered company from 0.953 and evidence recall from 1.000.
+# check2: 669 messages). blind2 (tune2 + check2) was added after the rules were tuned; tune2's
+# error families were then fixed (check2 only measured).
 FLOORS = {
-    "evidence_precision": 0.99,  # reached 0.997 [target 0.98]
-    "evidence_recall": 0.98,  # reached 0.987 [target 0.95]
-    "company": 0.93,  # reached 0.935 [target 0.95]
-    "position": 0.96,  # reached 0.965 [target 0.90]
+    "evidence_precision": 0.995,  # reached 1.000 [target 0.98]
+    "evidence_recall": 0.99,  # reached 0.997 [target 0.95]
+    "company": 0.94,  # reached 0.946 [target 0.95]
+    "position": 0.97,  # reached 0.976 [target 0.90]
     "date": 0.99,  # reached 1.000 [target 0.99]
 }
-FALSE_EVIDENCE_CEILING = 0.01  # reached 0.003 [target 0.01]
+FALSE_EVIDENCE_CEILING = 0.005  # reached 0.000 [target 0.01]
 # Among evidence predicted with confidence >= 0.9, the share with the labelled kind.
 CONFIDENT = 0.9
-CONFIDENT_PRECISION_FLOOR = 0.98  # reached 1.000 (132/132)
+CONFIDENT_PRECISION_FLOOR = 0.98  # reached 0.994 (176/177)
 
 
 @cache

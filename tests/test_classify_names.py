@@ -21,6 +21,7 @@ from classify.position import clean_position
 from classify.segment import segment_label, written_words
 from classify.signature import signature_names
 from classify.sites import places_in, without_site
+from classify.written import as_written
 from tests.test_classify_rules import ME, incoming, mail
 
 CLEAN_CASES = [
@@ -412,3 +413,55 @@ def test_segment_label_with_the_words_the_message_writes() -> None:
 
 def test_an_nhs_trust_domain_is_its_own_label() -> None:
     assert registrable_label("ouh.nhs.uk") == "ouh"
+
+
+EXTRACTION_FAMILY_CASES = [
+    # "Group" after a name of two words is part of it; after one word it is not
+    ("Talent <talent@orvane-group.ch>", "Invitation to interview",
+     "We'd like to invite you to an interview.\n\nTalent Acquisition – Orvane Marine Group", "Orvane Marine Group"),
+    # a public body's abbreviation spelled out as the signature writes it
+    ("Secrétariat DRH - CH Plouzenec <drh@ch-plouzenec.fr>", "Convocation entretien",
+     "Vous êtes convoqué à un entretien le mardi 3 juin à 10h.\n\nCordialement,\n\nSecrétariat DRH\n"
+     "Centre hospitalier de Plouzenec", "Centre hospitalier de Plouzenec"),
+    # a name in capitals (legal footer) written in mixed case, with its head, by the signature
+    ("MARTEL Jean <j.martel@brevard-freres.fr>", "RE: Entretien",
+     "J'ai le plaisir de vous proposer le poste en CDI.\n\nJean Martel\nBanque Brevard Frères – 2 rue Neuve\n\n"
+     "BREVARD FRERES SA – capital de 1 000 000 €", "Banque Brevard Frères"),
+]
+
+
+@pytest.mark.parametrize(("sender", "subject", "body", "company"), EXTRACTION_FAMILY_CASES)
+def test_company_as_the_message_writes_it(sender: str, subject: str, body: str, company: str) -> None:
+    evidence = classify(incoming(sender, subject, body), Context(me=frozenset({ME})))
+    assert evidence.is_evidence
+    assert evidence.company == company
+
+
+def test_job_board_table_cells_glued_by_flattening() -> None:
+    body = ("Vous avez postulé le 14/05/2025 à l'offre suivante :\n\nIntituléAide-soignant de nuit (H/F)\n\n"
+            "EmployeurCentre hospitalier de Lanvaudan\n\nLieu de travail56 - LORIENT\n")
+    evidence = classify(incoming("France Travail <ne-pas-repondre@francetravail.fr>",
+                                 "Confirmation de votre candidature", body), Context(me=frozenset({ME})))
+    assert (evidence.kind.value, evidence.company, evidence.position) == (
+        "application", "Centre hospitalier de Lanvaudan", "Aide-soignant de nuit")
+
+
+def test_a_job_boards_suggestions_are_not_the_position() -> None:
+    body = ("Mise à jour de votre candidature\n\nRéceptionniste de nuit H/F\nHôtel Les Aulnes – Die (26)\n\n"
+            "L'employeur a décidé de ne pas donner suite.\n\nContinuez votre recherche\n\n"
+            "Night auditor – Hôtel du Parc – Crest\n")
+    evidence = classify(incoming("Indeed <donotreply@indeed.com>", "Mise à jour de votre candidature", body),
+                        Context(me=frozenset({ME})))
+    assert evidence.kind.value == "rejection"
+    assert evidence.position == "Réceptionniste de nuit"
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("CH Plouzenec", "Centre hospitalier de Plouzenec\nRue Haute", "Centre hospitalier de Plouzenec"),
+    ("CH Plouzenec", "Le CH recrute.", "CH Plouzenec"),
+    ("BREVARD FRERES", "Banque Brevard Frères – Lyon", "Banque Brevard Frères"),
+    ("BREVARD FRERES", "BREVARD FRERES SA", "BREVARD FRERES"),
+    ("SNCF", "Sncf Voyageurs", "SNCF"),
+])
+def test_as_written_needs_the_long_form_in_the_text(name: str, text: str, expected: str) -> None:
+    assert as_written(name, text) == expected

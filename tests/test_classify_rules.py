@@ -306,3 +306,39 @@ LEXICON_GAP_CASES = [
 @pytest.mark.parametrize(("sender", "subject", "body", "kind"), LEXICON_GAP_CASES)
 def test_lexicon_gaps(sender: str, subject: str, body: str, kind: str) -> None:
     assert run(incoming(sender, subject, body))[0] == kind
+
+
+FAMILY_KIND_CASES = [
+    # informal invitations to come by
+    ("Marion Vidal <m.vidal@brasserie-quillard.fr>", "Re: Serveur",
+     "Bonjour,\n\nPassez au restaurant jeudi vers 15h, on discutera du poste.\n\nMarion", "interview"),
+    ("Tom Keane <t.keane@harrowgatehotels.co.uk>", "Re: Night Porter",
+     "Hi,\n\nPop into the hotel at 9am on Friday and ask for me at reception.\n\nTom", "interview"),
+    ("Tom Keane <t.keane@harrowgatehotels.co.uk>", "Night Porter",
+     "Hi,\n\nWould be great to have a chat about the Night Porter role.\n\nTom", "interview"),
+    # polite rejections after an interview, in a reply
+    ("Ruth Bell <r.bell@pellowfreight.co.uk>", "Re: Interview follow-up",
+     "Hi,\n\nThanks for coming in. We've offered the Fleet Planner role to a candidate who already "
+     "knows our systems.\n\nRuth", "rejection"),
+    ("Paul Rigaud <p.rigaud@tessard-industrie.fr>", "RE: Entretien",
+     "Bonjour,\n\nMerci pour notre échange. Notre choix s'est finalement porté sur un profil plus "
+     "expérimenté.\n\nPaul Rigaud", "rejection"),
+    # an agency asking to update availabilities in its space is still an acknowledgement
+    ("Ravel Intérim <noreply@mail.beetween.com>", "Votre candidature – Préparateur de commandes",
+     "Bonjour,\n\nNous avons bien reçu votre candidature. Pensez à mettre à jour vos disponibilités "
+     "dans votre espace.\n\nRavel Intérim SAS – Garantie financière", "acknowledgement"),
+    # a friend's own job news is not the seeker's evidence
+    ("Yves Morel <yves.morel@gmail.com>", "J'ai signé !",
+     "Salut,\n\nJ'ai reçu ma promesse d'embauche de la clinique, je commence lundi !\n\nYves", "none"),
+    ("Jess Hart <jess.hart@gmail.com>", "News!",
+     "Hey,\n\nI just got my offer letter from the council, starting in May!\n\nJess", "none"),
+]
+
+
+@pytest.mark.parametrize(("sender", "subject", "body", "kind"), FAMILY_KIND_CASES)
+def test_reply_families(sender: str, subject: str, body: str, kind: str) -> None:
+    assert classify(incoming(sender, subject, body), Context(me=frozenset({ME}))).kind == kind
+
+
+def test_lexicons_name_other_owners() -> None:
+    assert all(lexicon.other_owners for lexicon in lexicons())

@@ -20,7 +20,9 @@ class PhraseRule(Rule):
     sommes pas en mesure de vous proposer un entretien"); a `hedged_to` phrase
     preceded by a conditional ("si votre profil correspond, nous vous proposerons
     un entretien") becomes a weak signal of that kind instead. A phrase that
-    `looks_back` is dropped after a retrospective cue ("suite à votre entretien").
+    `looks_back` is dropped after a retrospective cue ("suite à votre entretien"), and
+    after a possessive that is not the seeker's ("j'ai reçu ma promesse d'embauche",
+    "his interview"): a friend's or a relative's news, not the seeker's evidence.
     """
 
     direction = "incoming"
@@ -62,7 +64,8 @@ class PhraseRule(Rule):
         clause = clause_before(facts.text, match.start())
         if self.negatable and has_cue(clause[-NEGATION_REACH:], lexicon.negations):
             return None
-        if self.looks_back and has_cue(last_words(clause, 4), lexicon.retrospective):
+        if self.looks_back and (has_cue(last_words(clause, 4), lexicon.retrospective)
+                                or last_words(clause, 1) in lexicon.other_owners):
             return None
         if self.hedged_to and has_cue(clause, getattr(lexicon, self.hedges)):
             return Signal(self.hedged_to, self.weak_weight, f"{reason} [hedged]")
