@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 LANGUAGES = ("fr", "en")
@@ -154,7 +156,18 @@ def _starts_with_word(pattern: str) -> bool:
 
 
 def _closing(pattern: str) -> int | None:
-    """Index of the parenthesis closing the one at 0 (escapes and character classes skipped)."""
+    """Index of the parenthesis closing the one at 0."""
+    return next((index for index, char, depth in _structure(pattern) if char == ")" and depth == 0), None)
+
+
+def _top_level_split(pattern: str) -> list[str]:
+    bars = [index for index, char, depth in _structure(pattern) if char == "|" and depth == 0]
+    return [pattern[start + 1 : end] for start, end in pairwise([-1, *bars, len(pattern)])]
+
+
+def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """(index, character, nesting depth after it) of each parenthesis and bar of a regex,
+    escapes and character classes skipped."""
     depth, index, in_class = 0, 0, False
     while index < len(pattern):
         char = pattern[index]
@@ -165,34 +178,10 @@ def _closing(pattern: str) -> int | None:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index
+        elif char in "()|":
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            yield index, char, depth
         index += 1
-    return None
-
-
-def _top_level_split(pattern: str) -> list[str]:
-    parts, depth, start, index, in_class = [], 0, 0, 0, False
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-        elif char == "|" and depth == 0:
-            parts.append(pattern[start:index])
-            start = index + 1
-        index += 1
-    return [*parts, pattern[start:]]
 
 
 def _phrases(section: dict[str, Any]) -> Phrases:

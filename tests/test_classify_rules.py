@@ -10,7 +10,7 @@ import pytest
 from classify import classify
 from classify.evidence import ApplicationType, Context, Kind
 from classify.extract import clean_position
-from classify.tables import lexicons
+from classify.tables import _bounded, _starts_with_word, lexicons
 from classify.text import fold, split_body
 from classify.triage import is_candidate
 from ingest.message import Address, Message
@@ -342,3 +342,19 @@ def test_reply_families(sender: str, subject: str, body: str, kind: str) -> None
 
 def test_lexicons_name_other_owners() -> None:
     assert all(lexicon.other_owners for lexicon in lexicons())
+
+
+@pytest.mark.parametrize(("pattern", "word_start"), [
+    ("abc", True), ("(avons|a) bien", True), ("(?:x|(y|z)) w", True),
+    ("% off", False), ("(discount|% off)", False), ("a?b", False), ("(x)?y", False), (r"\d+ new", False),
+    ("[a-z]+", False), ("(a|[(]) b", False), (r"(a|\() b", False),
+])
+def test_only_phrases_that_surely_start_with_a_word_go_behind_the_lookahead(pattern: str, word_start: bool) -> None:
+    assert _starts_with_word(pattern) is word_start
+
+
+def test_a_phrase_starting_with_punctuation_still_matches() -> None:
+    """"% off" may not be hidden behind the `\\b(?=\\w)` that speeds up the word phrases."""
+    pattern = _bounded(["nous avons bien recu", "% off"])
+    assert pattern is not None
+    assert pattern.search("20% off today") and pattern.search("bonjour, nous avons bien recu")
