@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from classify import classify
-from classify.evidence import Context
+from classify.evidence import Context, Evidence
 from classify.mailbox import mailbox_name, without_places
 from classify.names import (
     EXACT,
@@ -22,6 +22,7 @@ from classify.segment import segment_label, written_words
 from classify.signature import signature_names
 from classify.sites import places_in, without_site
 from classify.written import as_written
+from ingest.message import Message
 from tests.test_classify_rules import ME, incoming, mail
 
 CLEAN_CASES = [
@@ -36,6 +37,13 @@ CLEAN_CASES = [
     ("Careers", None),
     ("Indeed", None),
 ]
+
+
+def evidence_of(message: Message) -> Evidence:
+    """The message classified for the seeker ME; it must be evidence (a `none` keeps no names)."""
+    evidence = classify(message, Context(me=frozenset({ME})))
+    assert evidence.is_evidence, evidence
+    return evidence
 
 
 @pytest.mark.parametrize(("raw", "expected"), CLEAN_CASES)
@@ -281,8 +289,7 @@ NAME_FAMILY_CASES = [
 
 @pytest.mark.parametrize(("sender", "to", "subject", "body", "company"), NAME_FAMILY_CASES)
 def test_company_families(sender: str, to: str, subject: str, body: str, company: str) -> None:
-    evidence = classify(mail(sender, subject, body, to=to), Context(me=frozenset({ME})))
-    assert evidence.is_evidence
+    evidence = evidence_of(mail(sender, subject, body, to=to))
     assert evidence.company == company
 
 
@@ -312,8 +319,7 @@ def test_clean_position_trades_fields_and_references(raw: str, expected: str | N
      "étude de cas à préparer. Choisis ton créneau.", "Data Analyst"),
 ])
 def test_position_phrases_of_templates_and_replies(sender: str, subject: str, body: str, position: str) -> None:
-    evidence = classify(incoming(sender, subject, body), Context(me=frozenset({ME})))
-    assert evidence.is_evidence
+    evidence = evidence_of(incoming(sender, subject, body))
     assert evidence.position == position
 
 
@@ -321,8 +327,7 @@ def test_a_group_domain_gives_way_to_the_establishment_the_text_names() -> None:
     message = mail(ME, "Candidature Chef de rang",
                    "Je souhaite postuler au poste de chef de rang au restaurant de l'Hôtel Barrière Le Royal. "
                    "CV joint.", to="recrutement@groupebarriere.com", attachment="CV.pdf")
-    evidence = classify(message, Context(me=frozenset({ME})))
-    assert evidence.is_evidence
+    evidence = evidence_of(message)
     assert evidence.company == "Hôtel Barrière Le Royal"
 
 
@@ -380,8 +385,7 @@ def test_without_site_keeps_a_place_joined_to_the_name() -> None:
      "Practice Manager\nBaker & Reeves Chartered Accountants", "Baker & Reeves"),
 ])
 def test_division_site_and_trade_after_a_brand(sender: str, subject: str, body: str, company: str) -> None:
-    evidence = classify(incoming(sender, subject, body), Context(me=frozenset({ME})))
-    assert evidence.is_evidence
+    evidence = evidence_of(incoming(sender, subject, body))
     assert evidence.company == company
 
 
@@ -390,8 +394,7 @@ def test_a_recruiting_team_sign_off_beats_an_ats_display_name_the_body_never_wri
                        "Dear Sam\n\nI am pleased to invite you to attend an interview for the Staff Nurse post on "
                        "Friday 07/02/2025 at 14:30.\n\nYours sincerely\n"
                        "Recruitment Team, Severn Valley NHS Foundation Trust")
-    evidence = classify(message, Context(me=frozenset({ME})))
-    assert evidence.is_evidence
+    evidence = evidence_of(message)
     assert evidence.company == "Severn Valley NHS Foundation Trust"
 
 
@@ -400,8 +403,7 @@ def test_a_group_suffix_domain_gives_way_to_the_subsidiary_the_signature_names()
                        "Bonjour Thomas,\n\nLe manager a fait le choix de poursuivre avec d'autres candidats pour le "
                        "poste d'Ingénieur méthodes. Je suis désolée pour ce retour négatif.\n\nNora Petit\n"
                        "Talent Acquisition Partner\nVantoria Aerostructures")
-    evidence = classify(message, Context(me=frozenset({ME})))
-    assert evidence.is_evidence
+    evidence = evidence_of(message)
     assert evidence.company == "Vantoria Aerostructures"
 
 
@@ -432,8 +434,7 @@ EXTRACTION_FAMILY_CASES = [
 
 @pytest.mark.parametrize(("sender", "subject", "body", "company"), EXTRACTION_FAMILY_CASES)
 def test_company_as_the_message_writes_it(sender: str, subject: str, body: str, company: str) -> None:
-    evidence = classify(incoming(sender, subject, body), Context(me=frozenset({ME})))
-    assert evidence.is_evidence
+    evidence = evidence_of(incoming(sender, subject, body))
     assert evidence.company == company
 
 
