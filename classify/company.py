@@ -92,6 +92,8 @@ _PLACE_CONNECTORS = frozenset({"de", "du", "des", "la", "le", "les", "en", "sur"
 _POSSESSIVE = re.compile(r"['’]s$")
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 _CONNECTORS = frozenset({"de", "du", "des", "la", "le", "les", "et", "d", "l", "of", "and", "the", "&"})
+_PERSON_FROM = re.compile(
+    r"(?P<first>[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?)\s+(?:de|from|chez|at|@)\s+(?P<company>\S.*)")
 
 
 def rule_company(facts: Facts) -> Company | None:
@@ -191,6 +193,7 @@ def _display_names(party: Address, texts: _Texts, with_local: bool) -> list[str]
     name = party.name.strip()
     if not name:
         return []
+    name = _after_sender(name, texts)
     for pattern in extraction().display_name:
         match = pattern.match(name)
         if match:
@@ -202,6 +205,17 @@ def _display_names(party: Address, texts: _Texts, with_local: bool) -> list[str]
     parts = (part for part in split_parts(name)
              if not is_title(part) and not looks_like_person(part) and not _department_acronym(part, texts))
     return [found for part in parts if (found := _expand(_without_site(clean_company(part), texts), texts))]
+
+
+def _after_sender(name: str, texts: _Texts) -> str:
+    """"Ambre de Loopéo" → "Loopéo": a first name and the organisation the person writes
+    for, when the message is signed by that first name and a surname ("Ambre Sellier")."""
+    match = _PERSON_FROM.match(name)
+    if not match:
+        return name
+    first = match.group("first")
+    signed = re.search(rf"^{re.escape(first)}[ ]+[A-ZÀ-Ý][\w'’-]+[ \t]*$", texts.full, re.M)
+    return match.group("company") if signed else name
 
 
 def _department_acronym(part: str, texts: _Texts) -> bool:
@@ -226,21 +240,33 @@ def _without_site(name: str | None, texts: _Texts) -> str | None:
 def _expand(name: str | None, texts: _Texts) -> str | None:
     """The longest form a line of the texts starts with ("Mercy Health" → "Mercy Health
     Partners", as a signature writes it), a trade's head included ("Barrière" → "Hôtel
-    Barrière Le Royal"), without the site that ends it ("… La Baule"). A line where a
-    legal form follows the name is the registered entity ("Capgemini Technology Services
-    SAS - 145 quai…"), not the name a person writes."""
+    Barrière Le Royal", "Terres de Beauce" → "Coopérative Agricole Terres de Beauce"), at a
+    line's start or after a dash ("Référente - Micro-crèche Les Petits Pas"), without the site
+    that ends it ("… La Baule"). A line where a legal form follows the name is the registered
+    entity ("Capgemini Technology Services SAS - 145 quai…"), not the name a person writes."""
     if not name:
         return None
-    pattern = re.compile(r"^(?:(?P<head>\w+)[ ]+)?" + re.escape(name) + r"(?:[ ][A-ZÀ-Ý][\w'’&-]*(?![\w'’]))*", re.M)
+    pattern = re.compile(r"(?:^|(?<=[-–|] ))(?:(?P<head>[\w-]+(?:[ ][A-ZÀ-Ý]\w+)?)[ ]+)?" + re.escape(name)
+                         + r"(?:[ ][A-ZÀ-Ý][\w'’&-]*(?![\w'’]))*", re.M)
     text = f"{texts.subject}\n{texts.full}"
     found = (_without_site(clean_company(_without_site(m.group(0), texts)), texts) for m in pattern.finditer(text)
-             if _trade_head(m.group("head")) and not _legal_form(m.group(0), text[m.end():m.end() + 12]))
+             if _trade_head(m.group("head"), _line_start(text, m.start()))
+             and not _legal_form(m.group(0), text[m.end():m.end() + 12]))
     longest = max((f for f in found if f and name in f), key=len, default=name)
     return _with_head(longest, text)
 
 
-def _trade_head(word: str | None) -> bool:
-    return word is None or fold(word) in extraction().business_heads
+def _trade_head(head: str | None, line_start: bool) -> bool:
+    """"Clinique", "Micro-crèche" (a compound ending in a trade), "Coopérative Agricole" (a
+    trade and its qualifier): a head the name is written with. After a dash only a head
+    is taken ("… - Carrefour Market Aubagne" is a store's line, not a longer name)."""
+    if head is None:
+        return line_start
+    return fold(head.split()[0]).split("-")[-1] in extraction().business_heads
+
+
+def _line_start(text: str, index: int) -> bool:
+    return index == 0 or text[index - 1] == "\n"
 
 
 def _legal_form(line: str, after: str) -> bool:

@@ -24,6 +24,8 @@ _EDGE = " \t\"'“”«»<>()[]{}.,;:!?-–—|/*_·"
 _NAME_SPAN = re.compile(ORG)
 _MAX_DECORATION_WORDS = 3
 _ARTICLES = frozenset({"le", "la", "les", "the"})
+_PLACE_JOINTS = frozenset({"de", "du", "des"})
+_POSTCODE = re.compile(r"\d{5}\s")
 
 EXACT, CLOSE, PREFIX, INSIDE = 4, 3, 2, 1
 CLOSE_RATIO = 88
@@ -31,8 +33,9 @@ CLOSE_RATIO = 88
 
 @lru_cache(maxsize=4096)
 def clean_company(raw: str | None) -> str | None:
-    """A plausible company name from a raw candidate, or None."""
-    if not raw:
+    """A plausible company name from a raw candidate, or None; an address line ("69400 Villeneuve")
+    is not one."""
+    if not raw or _POSTCODE.match(raw.strip()):
         return None
     words = _SEPARATOR.split(raw.strip())[0].strip(_EDGE).split()
     words = _strip_decorations(_strip_leading(_strip_article(words)))
@@ -73,7 +76,7 @@ def _strip_decorations(words: list[str]) -> list[str]:
         changed = False
         for size in range(min(_MAX_DECORATION_WORDS, len(words) - 1), 0, -1):
             if " ".join(_key(w) for w in words[-size:]) in dropped and not _after_ampersand(words, size) \
-                    and not _group_of_long_name(words, size):
+                    and not _group_of_long_name(words, size) and not _place_of_own_name(words, size):
                 words, changed = words[:-size], True
                 break
     return words
@@ -82,6 +85,14 @@ def _strip_decorations(words: list[str]) -> list[str]:
 def _after_ampersand(words: Sequence[str], size: int) -> bool:
     """The last `size` words are one name word after "&" ("& Co", "& Cie", "& Sons")."""
     return size == 1 and len(words) > 2 and words[-2] == "&" and words[-1][:1].isupper()
+
+
+def _place_of_own_name(words: Sequence[str], size: int) -> bool:
+    """"du Rhône" in "Les Ateliers du Rhône": a region joined by "du"/"de" to a name that
+    starts with its own article is the name's, not a site to drop ("Les Ateliers" alone
+    names nothing)."""
+    before = len(words) - size - 1
+    return before >= 2 and _key(words[before]) in _PLACE_JOINTS and _key(words[0]) in _ARTICLES
 
 
 def _group_of_long_name(words: Sequence[str], size: int) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 LANGUAGES = ("fr", "en")
 ORG = (
     r"(?P<company>[A-Z0-9ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ][\w&'’+-]*(?:\.\w+)*"
-    r"(?:[ ](?:[A-Z0-9ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ&][\w&'’+-]*(?:\.\w+)*|de|du|des|la|le|et|&|of|and|the|for)){0,4})"
+    r"(?:[ ](?:[A-Z0-9ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ&][\w&'’+-]*(?:\.\w+)*|(?:des|de|du|la|le|et|&|of|and|the|for)(?![\w'’]))){0,4})"
 )
 POS = (
     r"[:«\"“]?\s*(?P<position>(?:[^\n.!?;:«»\"“”()\[\]<>]|\([^()\n]{1,20}\)){2,120})"
@@ -47,6 +47,7 @@ class Lexicon:
     hedges: tuple[str, ...]
     rejection_hedges: tuple[str, ...]
     retrospective: tuple[str, ...]
+    advice: tuple[str, ...]
     other_owners: frozenset[str]
     quote_starts: tuple[re.Pattern[str], ...]
     signature_starts: tuple[re.Pattern[str], ...]
@@ -88,6 +89,7 @@ class Extraction:
     infrastructure_labels: frozenset[str]
     two_part_suffixes: frozenset[str]
     public_abbreviations: dict[str, str]
+    name_abbreviations: dict[str, str]
     display_name: tuple[re.Pattern[str], ...]
     company: tuple[re.Pattern[str], ...]
     addressed_company: tuple[re.Pattern[str], ...]
@@ -213,6 +215,7 @@ def _lexicon(data: dict[str, Any]) -> Lexicon:
         hedges=tuple(data["negation"]["hedges"]),
         rejection_hedges=tuple(data["negation"]["rejection_hedges"]),
         retrospective=tuple(data["negation"]["retrospective"]),
+        advice=tuple(data["negation"]["advice"]),
         other_owners=frozenset(data["negation"].get("other_owners", ())),
         quote_starts=_compile_all(data["quote"]["starts"], re.M),
         signature_starts=_compile_all(data["signature"]["starts"], re.M),
@@ -275,6 +278,7 @@ def extraction() -> Extraction:
         infrastructure_labels=frozenset(data["infrastructure_labels"]),
         two_part_suffixes=frozenset(data["two_part_suffixes"]),
         public_abbreviations=dict(data["public_abbreviations"]),
+        name_abbreviations=dict(data["name_abbreviations"]),
         display_name=_compile_all(data["display_name"]["patterns"]),
         company=_compile_all(data["company"]["patterns"]),
         addressed_company=_compile_all(data["company"]["addressed"]),

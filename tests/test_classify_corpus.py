@@ -23,16 +23,16 @@ PER_MESSAGE_SECONDS = 2.0
 # blind2 and blind3 halves: 769 messages). blind3 (tune3 + check3) was added after the rules were
 # tuned on the others, which lowered every figure; its first, blind reading is in its NOTES.md.
 FLOORS = {
-    "evidence_precision": 0.99,  # reached 0.995 [target 0.98]
-    "evidence_recall": 0.98,  # reached 0.986 [target 0.95]
-    "company": 0.90,  # reached 0.905 [target 0.95]
-    "position": 0.96,  # reached 0.967 [target 0.90]
+    "evidence_precision": 0.995,  # reached 1.000 [target 0.98]
+    "evidence_recall": 0.99,  # reached 0.993 [target 0.95]
+    "company": 0.93,  # reached 0.936 [target 0.95]
+    "position": 0.965,  # reached 0.969 [target 0.90]
     "date": 0.99,  # reached 1.000 [target 0.99]
 }
-FALSE_EVIDENCE_CEILING = 0.01  # reached 0.006 [target 0.01]
+FALSE_EVIDENCE_CEILING = 0.005  # reached 0.000 [target 0.01]
 # Among evidence predicted with confidence >= 0.9, the share with the labelled kind.
 CONFIDENT = 0.9
-CONFIDENT_PRECISION_FLOOR = 0.98  # reached 0.994 (176/177)
+CONFIDENT_PRECISION_FLOOR = 0.99  # reached 0.995 (200/201)
 
 
 @cache

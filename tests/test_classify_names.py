@@ -15,6 +15,7 @@ from classify.names import (
     is_service,
     label_match,
     looks_like_person,
+    names_in,
     registrable_label,
 )
 from classify.position import clean_position
@@ -466,3 +467,72 @@ def test_a_job_boards_suggestions_are_not_the_position() -> None:
 ])
 def test_as_written_needs_the_long_form_in_the_text(name: str, text: str, expected: str) -> None:
     assert as_written(name, text) == expected
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    # an acronym spelled out by the words whose initials it takes
+    ("OPNR", "Merci de l'intérêt porté à l'Office public des Navettes riveraines.",
+     "Office public des Navettes riveraines"),
+    ("OPNR", "Merci de votre intérêt.", "OPNR"),
+    # a domain cut into the wrong words, as the text writes it
+    ("Clinique Bel Air de Smonts", "Bloc opératoire, Clinique Bel-Air des Monts, Vannes",
+     "Clinique Bel-Air des Monts"),
+    # an abbreviation read in full
+    ("PAIN & CIE", "Pain & Compagnie – Vannes Centre", "Pain & Compagnie"),
+    # the text spells only the name after its head
+    ("Garage Lemoalferrand", "c Karim du garage Lemoal-Ferrand.", "Garage Lemoal-Ferrand"),
+])
+def test_as_written_spellings(name: str, text: str, expected: str) -> None:
+    assert as_written(name, text) == expected
+
+
+def test_names_in_keeps_des_inside_a_name() -> None:
+    assert "Clinique Bel-Air des Monts" in list(names_in("Bloc opératoire, Clinique Bel-Air des Monts, Vannes"))
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Les Forges du Rhône", "Les Forges du Rhône"),
+    ("Forges Martel Rhône", "Forges Martel"),
+    ("35000 Rennes", None),
+])
+def test_clean_company_places_and_addresses(raw: str, expected: str | None) -> None:
+    assert clean_company(raw) == expected
+
+
+@pytest.mark.parametrize(("sender", "subject", "body", "company"), [
+    # "First de Company" as a display name, signed by that first name and a surname
+    ("Lina de Velarix <no-reply@hire.lever.co>", "Velarix x Camille",
+     "Merci pour ta candidature. Choisis le créneau qui te convient ici : https://calendly.example/lina\n\n"
+     "À très vite,\nLina Portal\nTalent Acquisition - Velarix", "Velarix"),
+    # a trade and its qualifier before the display name, on a signature line
+    ("Vergers de Brume - Recrutement <ne-pas-repondre@beetween.com>", "Réception de votre candidature",
+     "Nous avons bien reçu votre candidature au poste de cueilleur.\n\nLe service RH\n"
+     "Coopérative Fruitière Vergers de Brume - Silo de Varenne", "Coopérative Fruitière Vergers de Brume"),
+    # a compound trade head after a dash in a signature
+    ("Les Petits Lutins <lespetitslutins.direction@gmail.com>", "Re: Candidature",
+     "Merci pour votre candidature. Je vous propose un premier entretien en visio pour le poste d'auxiliaire :\n"
+     "mercredi 12 novembre à 13h30\nLien Google Meet : https://meet.google.example/abc\n\nHanane Brissac\n"
+     "Directrice - Micro-crèche Les Petits Lutins (Lyon)", "Micro-crèche Les Petits Lutins"),
+    # an acronym sender, the body writes the long form
+    ("OPNR - Recrutement <opnr-recrutement@talent-soft.com>", "Accusé de réception",
+     "Nous accusons réception de votre candidature et vous remercions de l'intérêt que vous portez à "
+     "l'Office public des Navettes riveraines.", "Office public des Navettes riveraines"),
+    # a job board's "transmise au recruteur X"
+    ("Meteojob <info@meteojob.com>", "Votre candidature a bien été transmise",
+     "Votre candidature pour l'offre « Agent d'accueil (F/H) » a bien été transmise au recruteur Mairie de "
+     "Saint-Ours-les-Bains.", "Mairie de Saint-Ours-les-Bains"),
+    # a postcode line is an address, not the employer
+    ("Accueil Mairie Vallonne <mairie@vallonne-sur-orge.fr>", "RE: Candidature secrétaire de mairie",
+     "Nous accusons bonne réception de votre candidature au poste de secrétaire de mairie.\n\nBien cordialement,"
+     "\n\nSylvie Marchal\nMairie de Vallonne-sur-Orge\n1 place de la Mairie - 91000 Vallonne-sur-Orge",
+     "Mairie de Vallonne-sur-Orge"),
+])
+def test_company_written_forms(sender: str, subject: str, body: str, company: str) -> None:
+    assert evidence_of(incoming(sender, subject, body)).company == company
+
+
+def test_position_after_notre_offre() -> None:
+    body = ("Merci d'avoir postulé à notre offre Chaudronnier TIG (H/F) sur notre site. "
+            "Nous avons bien reçu votre candidature.")
+    evidence = evidence_of(incoming("Les Forges du Rhône <no-reply@flatchr.io>", "Candidature reçue", body))
+    assert (evidence.company, evidence.position) == ("Les Forges du Rhône", "Chaudronnier TIG")

@@ -81,6 +81,35 @@ KIND_CASES = [
     # ATS confirmation: an acknowledgement
     ("Acme <noreply@myworkday.com>", "Thank you for applying",
      "Thank you for applying. We have received your application.", "acknowledgement"),
+    # a delay notice asks to assume a rejection later: still an acknowledgement
+    ("Vergers de Brume - Recrutement <ne-pas-repondre@beetween.com>", "Réception de votre candidature",
+     "Nous avons bien reçu votre candidature au poste de cueilleur. Si vous n'avez pas de nouvelles de notre part "
+     "dans un délai de 4 semaines, merci de considérer que nous ne pouvons pas donner une suite favorable à "
+     "votre candidature.", "acknowledgement"),
+    # an agency that will not put the seeker forward to its client
+    ("Orlane RH <consultants@orlane-rh.fr>", "Votre candidature - Acheteur",
+     "Notre client recherche un profil plus expérimenté ; nous ne sommes donc pas en mesure de présenter votre "
+     "candidature.", "rejection"),
+    # a job board's tip is no interview invitation
+    ("LinkedIn <jobs-noreply@linkedin.com>", "Your application was sent to Quillmark",
+     "Your application was sent to Quillmark\n\nNow, take these steps to stand out:\n"
+     "- Prepare for your interview with AI-powered tips (Premium)", "application"),
+    # onboarding after an accepted offer is no new offer
+    ("Quillmark <notifications@app.bamboohr.com>", "Welcome aboard! A few things before your first day",
+     "We're so excited you're joining Quillmark on Monday! Please complete these onboarding tasks before your "
+     "start date.", "none"),
+    # a revised offer after a negotiation
+    ("Nora Vidal | Ferrolab <nora@ferrolab.io>", "Re: Proposition Ferrolab",
+     "On peut monter la rémunération à 48 k€. Tu trouveras la lettre d'offre mise à jour en pièce jointe pour le "
+     "poste de Développeur Go.", "offer"),
+    # a small employer's text-message style invitation
+    ("<atelier.morvanet@orange.fr>", "entretien",
+     "Bjr, c Paul de l'atelier Morvanet. Jai eu ton cv pour la place de carrossier. Passe demain jeudi 10h à "
+     "l'atelier qu'on discute.", "interview"),
+    # a booking link to choose a slot
+    ("Lina de Velarix <no-reply@hire.lever.co>", "Velarix x Camille : on s'appelle ?",
+     "Merci pour ta candidature chez Velarix. Choisis le créneau qui te convient ici : "
+     "https://calendly.example/lina/decouverte", "interview"),
 ]
 
 
@@ -117,6 +146,10 @@ DIRECTION_CASES = [
      "Je me permets de revenir vers vous concernant ma candidature envoyée le 3 mars.",
      None, "none"),
     ("Ce weekend", "Salut, on se voit samedi ?", None, "none"),
+    # a question before applying
+    ("Annonce boulanger - toujours dispo ?",
+     "Bonjour, j'ai vu votre annonce de boulanger. Est-ce que le poste est toujours disponible ?", None, "none"),
+    ("Baker role", "Hello, I saw your ad for a baker. Is the position still open?", None, "none"),
 ]
 
 

@@ -22,7 +22,9 @@ class PhraseRule(Rule):
     un entretien") becomes a weak signal of that kind instead. A phrase that
     `looks_back` is dropped after a retrospective cue ("suite à votre entretien"), and
     after a possessive that is not the seeker's ("j'ai reçu ma promesse d'embauche",
-    "his interview"): a friend's or a relative's news, not the seeker's evidence.
+    "his interview"): a friend's or a relative's news, not the seeker's evidence; and
+    after an advice cue ("prepare for your interview with AI-powered tips"): a job
+    board's tip, not an invitation.
     """
 
     direction = "incoming"
@@ -64,7 +66,7 @@ class PhraseRule(Rule):
         clause = clause_before(facts.text, match.start())
         if self.negatable and has_cue(clause[-NEGATION_REACH:], lexicon.negations):
             return None
-        if self.looks_back and (has_cue(last_words(clause, 4), lexicon.retrospective)
+        if self.looks_back and (has_cue(last_words(clause, 4), (*lexicon.retrospective, *lexicon.advice))
                                 or last_words(clause, 1) in lexicon.other_owners):
             return None
         if self.hedged_to and has_cue(clause, getattr(lexicon, self.hedges)):
