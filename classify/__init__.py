@@ -59,7 +59,8 @@ def classify_many(messages: Sequence[Message], contexts: Sequence[Context],
         raise ValueError("one context per message")
     drafts = [_draft(m, c, threshold) for m, c in zip(messages, contexts, strict=True)]
     waiting = [d for d in drafts if d.needs_entities]
-    found = dict(zip(map(id, waiting), entities(_snippet(d.facts) for d in waiting), strict=True))
+    # spaCy is loaded (seconds) only once a message needs it.
+    found = dict(zip(map(id, waiting), entities(_snippet(d.facts) for d in waiting), strict=True)) if waiting else {}
     return [_finish(d, d.company or from_entities(found.get(id(d), []))) for d in drafts]
 
 

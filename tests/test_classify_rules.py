@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 from email.message import EmailMessage
 
@@ -391,3 +393,33 @@ def test_a_phrase_starting_with_punctuation_still_matches() -> None:
     pattern = _bounded(["nous avons bien recu", "% off"])
     assert pattern is not None
     assert pattern.search("20% off today") and pattern.search("bonjour, nous avons bien recu")
+
+
+def test_a_bounce_of_an_application_is_not_a_rejection() -> None:
+    """The mail server's "sorry to inform you" about an undelivered application is no employer's answer."""
+    bounce = incoming("Mail Delivery System <MAILER-DAEMON@mx.example.org>", "Undelivered Mail Returned to Sender",
+                      "I'm sorry to inform you that the message below could not be delivered.\n\n"
+                      "Subject: Candidature au poste de Data Analyst")
+    assert classify(bounce, Context(me=frozenset({ME}))).kind is Kind.NONE
+
+
+def test_unfortunately_alone_in_a_newsletter_is_not_a_rejection() -> None:
+    letter = incoming("Net Tricks <news@tricks.example>", "Issue 131",
+                      "Question: can we stop these? Answer: unfortunately, the real problem is elsewhere.",
+                      headers={"List-Unsubscribe": "<https://tricks.example/u>"})
+    assert classify(letter, Context(me=frozenset({ME}))).kind is Kind.NONE
+
+
+def test_the_spacy_model_is_loaded_only_when_a_message_needs_it() -> None:
+    """Loading fr_core_news_sm costs seconds: a pass over mail that is not evidence never pays it."""
+    code = (
+        "import sys\n"
+        "from classify import classify\n"
+        "from classify.evidence import Context\n"
+        "from ingest.parse import parse_message\n"
+        "message = parse_message(b'From: Ami <ami@example.org>\\r\\nSubject: Samedi\\r\\n\\r\\nOn se voit samedi ?')\n"
+        "assert classify(message, Context(me=frozenset())).kind.value == 'none'\n"
+        "assert 'spacy.lang.fr' not in sys.modules, 'the French model was loaded'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr

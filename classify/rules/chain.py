@@ -6,7 +6,7 @@ from functools import cache
 
 from classify.facts import Facts
 from classify.rules import Rule, Signal
-from classify.rules.headers import BulkHeaders, CalendarInvite, PersonalSender, TrackingSystemSender
+from classify.rules.headers import BulkHeaders, CalendarInvite, DeliveryReport, PersonalSender, TrackingSystemSender
 from classify.rules.outgoing import (
     ApplicationSubject,
     ApplicationWording,
@@ -31,7 +31,7 @@ RULES: dict[str, type[Rule]] = {
     for rule in (
         AcknowledgementPhrases, RejectionPhrases, InterviewPhrases, OfferPhrases,
         ConfirmationPhrases, NoisePhrases, NoiseSubject, PersonalPhrases, BulkHeaders,
-        TrackingSystemSender, CalendarInvite, PersonalSender, ApplicationWording,
+        TrackingSystemSender, CalendarInvite, PersonalSender, DeliveryReport, ApplicationWording,
         ApplicationSubject, CvAttachment, NotApplicationWording, OutgoingReply,
         PersonalRecipient,
     )

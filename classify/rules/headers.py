@@ -57,3 +57,21 @@ class PersonalSender(Rule):
         sender = facts.counterpart
         if sender is not None and sender.domain in extraction().personal_domains:
             yield Signal(Kind.NONE, 0.35, self.name)
+
+
+class DeliveryReport(Rule):
+    """A bounce or a read receipt (RFC 3464 / 8098 `multipart/report`, or mail from the
+    mailer daemon): the server speaks, not an employer, however the quoted original or
+    its "sorry to inform you" reads."""
+
+    name = "delivery-report"
+    direction = "incoming"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        content_type = (facts.message.header("content-type") or "").lower()
+        sender = facts.message.sender.email.partition("@")[0] if facts.message.sender else ""
+        if content_type.startswith("multipart/report") or sender in _DAEMONS:
+            yield Signal(Kind.NONE, 1.0, self.name, strong=True)
+
+
+_DAEMONS = frozenset({"mailer-daemon", "postmaster"})
