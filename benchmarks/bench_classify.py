@@ -15,6 +15,7 @@ from pathlib import Path
 from classify import classify_many
 from classify.evaluate import load_labels
 from classify.evidence import Context
+from classify.nlp import pipeline
 from ingest.parse import parse_message
 
 MINIMUM = 2000
@@ -24,7 +25,8 @@ def main(root: Path) -> None:
     labels = load_labels(root)
     messages = [parse_message(label.path.read_bytes()) for label in labels]
     contexts = [Context(me=label.me) for label in labels]
-    classify_many(messages[:20], contexts[:20])
+    pipeline()  # loaded when a message first needs it; here, before the clock
+    classify_many(messages, contexts)
     repeat = -(-MINIMUM // len(messages))
     started = time.perf_counter()
     for _ in range(repeat):

@@ -665,6 +665,10 @@ class Dovecot(ImapSeeding):
             "}",
             "service imap-login {",
             "  chroot =",
+            # Dovecot's high-performance login mode: login processes are kept and reused
+            # rather than forked for every connection, as on a busy mail server.
+            "  service_count = 0",
+            "  process_min_avail = 2",
             "  inet_listener imap {",
             f"    port = {imap_port}",
             "  }",
