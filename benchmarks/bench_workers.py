@@ -6,7 +6,8 @@ run` ticks) start together, and the figure is the time until every mailbox is
 synced, and its speed-up over one worker; each count runs `--repeat` times and
 the median counts (a run of a few seconds is at the mercy of anything else the
 machine does). The machine's CPU count bounds the speed-up: Dovecot and
-PostgreSQL run on the same cores.
+PostgreSQL run on the same cores, so the mean number of busy cores is printed
+too (one worker keeping 1.1 of 2 cores busy caps two workers near 1.8x).
 
     python benchmarks/bench_workers.py [--mailboxes 60] [--messages 300] [--workers 1 2 3] [--repeat 3]
 """
@@ -38,7 +39,16 @@ def work(data_dir: Path, url: str, name: str, start: multiprocessing.synchronize
     return done
 
 
-def run(server: harness.Dovecot, users: list[str], data_dir: Path, workers: int) -> tuple[float, list[int]]:
+def busy_cores() -> tuple[int, int]:
+    """Busy and total CPU ticks of the whole machine so far (/proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+def run(server: harness.Dovecot, users: list[str], data_dir: Path,
+        workers: int) -> tuple[float, list[int], float]:
+    """Seconds until every mailbox is synced, mailboxes per worker, and the machine's mean busy cores."""
     url = harness.create_pg_database()
     try:
         rt = harness.runtime(data_dir, url)
@@ -50,10 +60,12 @@ def run(server: harness.Dovecot, users: list[str], data_dir: Path, workers: int)
         with context.Pool(workers) as pool:
             results = [pool.apply_async(work, (data_dir, url, f"w{n}", start)) for n in range(workers)]
             time.sleep(8)  # let every worker load its models
-            started = time.perf_counter()
+            started, (busy_before, total_before) = time.perf_counter(), busy_cores()
             start.set()
             done = [result.get() for result in results]
-            return time.perf_counter() - started, done
+            busy_after, total_after = busy_cores()
+            busy = (busy_after - busy_before) / (total_after - total_before) * (os.cpu_count() or 1)
+            return time.perf_counter() - started, done, busy
     finally:
         harness.drop_pg_database(url)
 
@@ -77,11 +89,12 @@ def main() -> None:
         baseline = None
         for workers in args.workers:
             runs = [run(server, users, data_dir, workers) for _ in range(args.repeat)]
-            seconds, done = sorted(runs)[len(runs) // 2]
+            seconds, done, busy = sorted(runs)[len(runs) // 2]
             baseline = baseline or seconds
             print(f"(d) {workers} worker(s), PostgreSQL: {args.mailboxes} mailboxes x {args.messages} messages in "
                   f"{seconds:.1f} s (median of {' / '.join(f'{r[0]:.1f}' for r in runs)}), speed-up "
-                  f"{baseline / seconds:.2f}x (mailboxes per worker {done}; {os.cpu_count()} CPUs)")
+                  f"{baseline / seconds:.2f}x (mailboxes per worker {done}; {busy:.2f} of {os.cpu_count()} CPUs "
+                  "busy: workers, Dovecot and PostgreSQL)")
 
 
 if __name__ == "__main__":
