@@ -78,12 +78,14 @@ def _snippet(facts: Facts) -> str:
 
 
 def _finish(draft: _Draft, company: Company | None) -> Evidence:
+    """The evidence of a draft; a `none` draft has no company (see `_draft`) and gets no position."""
     facts, kind = draft.facts, draft.verdict.kind
-    found = (f"company: {company.source}",) if company and kind is not Kind.NONE else ()
+    name = company.name if company else None
+    found = (f"company: {company.source}",) if company else ()
     return Evidence(
         kind=kind,
-        company=company.name if company else None,
-        position=extract.extract_position(facts, company.name if company else None) if kind is not Kind.NONE else None,
+        company=name,
+        position=extract.extract_position(facts, name) if kind is not Kind.NONE else None,
         date=extract.evidence_date(facts, kind),
         confidence=draft.verdict.confidence,
         reasons=(*draft.verdict.reasons, *found),
