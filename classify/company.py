@@ -178,7 +178,8 @@ def _domain_finders(facts: Facts, party: Address, texts: _Texts) -> list[tuple[s
     ]
     institution = ("institution", lambda: _institution(party, label, texts))
     if facts.outgoing:
-        return [*finders, institution, ("domain", lambda: _domain_name(label))]
+        initials = ("phrase", lambda: _phrase(texts.new, phrases) if _initials(label) else None)
+        return [*finders, institution, initials, ("domain", lambda: _domain_name(label))]
     return [*finders, institution, ("signature", lambda: _signature(texts, party)),
             ("phrase", lambda: _phrase(texts.new)), ("domain", lambda: _domain_name(label))]
 
@@ -449,6 +450,13 @@ def _group_label(label: str) -> bool:
 def _domain_words(label: str, texts: _Texts) -> str | None:
     """The label cut into known words ("ehpad-lestilleuls" → "Ehpad Les Tilleuls")."""
     return clean_company(segment_label(label, written_words(f"{texts.subject}\n{texts.whole}")))
+
+
+def _initials(label: str) -> bool:
+    """`lfjm`: a label that reads as initials, which the seeker's own words ("the position at
+    the Lycée Français …") name better; `lazard` is a word, the name itself."""
+    spelled = letters(label)
+    return 2 <= len(spelled) <= 5 and not set(spelled) & set("aeiouy")
 
 
 def _domain_name(label: str) -> str | None:

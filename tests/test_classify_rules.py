@@ -177,6 +177,22 @@ def test_sent_folder_role_means_outgoing_whatever_the_alias() -> None:
     assert evidence.company == "Acme"
 
 
+OUTGOING_COMPANY_CASES = [
+    # a domain of initials names less than the seeker's own words
+    ("rh@lfjm.school", "Application for the French Teacher position at the Lycée Français Jacques Prévert.",
+     "Lycée Français Jacques Prévert"),
+    # a domain that is a word is the name; "l'équipe M&A" is a team, not the employer
+    ("campus@lazard.com", "Je vous adresse ma candidature pour un stage au sein de l'équipe M&A.", "Lazard"),
+]
+
+
+@pytest.mark.parametrize(("to", "body", "company"), OUTGOING_COMPANY_CASES)
+def test_company_of_an_outgoing_application(to: str, body: str, company: str) -> None:
+    message = mail(f"Camille <{ME}>", "Candidature", f"Bonjour,\n\n{body}\n\nCamille", to=to,
+                   attachment="CV.pdf")
+    assert run(message)[:2] == ("application", company)
+
+
 COMPANY_CASES = [
     ("Decathlon Recrutement <noreply@decathlon.com>", "Decathlon"),
     ("Acme via Greenhouse <no-reply@greenhouse.io>", "Acme"),
