@@ -80,13 +80,20 @@ def holds_place(words: Sequence[str], places: frozenset[str]) -> bool:
 def without_site(name: str, places: frozenset[str]) -> str:
     """The name without the places that end it ("Hôtel Barrière Le Royal La Baule" →
     "Hôtel Barrière Le Royal"); a name that is only a place is left whole, and so is a
-    place joined to the name ("Mairie de Vertou")."""
+    place joined to the name ("Mairie de Vertou"), and so is a name whose place would leave
+    only a generic head ("Groupe Hestial" from `hestial@myworkday.com` is no "Groupe")."""
     words = name.split()
     changed = True
     while changed:
         changed = False
         for size in range(min(_MAX_PLACE_WORDS, len(words) - 1), 0, -1):
-            if is_place(words[-size:], places) and fold(words[-size - 1]) not in _CONNECTORS:
+            if (is_place(words[-size:], places) and fold(words[-size - 1]) not in _CONNECTORS
+                    and not _only_heads(words[:-size])):
                 words, changed = words[:-size], True
                 break
     return " ".join(words)
+
+
+def _only_heads(words: Sequence[str]) -> bool:
+    tables = extraction()
+    return all(letters(w) in tables.generic_name_words or fold(w) in tables.business_heads for w in words)

@@ -20,19 +20,19 @@ SKIPPED_SUFFIXES = {".md", ".tsv"}
 PER_MESSAGE_SECONDS = 2.0
 
 # Floors just under what the rules reach on the whole corpus (dev, holdout, blind, and the
-# blind2 and blind3 halves: 769 messages). blind3 (tune3 + check3) was added after the rules were
+# blind2, blind3 and blind4 halves: 869 messages). Each blind set was added after the rules were
 # tuned on the others, which lowered every figure; its first, blind reading is in its NOTES.md.
 FLOORS = {
-    "evidence_precision": 0.995,  # reached 1.000 [target 0.98]
-    "evidence_recall": 0.99,  # reached 0.993 [target 0.95]
-    "company": 0.93,  # reached 0.936 [target 0.95]
-    "position": 0.965,  # reached 0.969 [target 0.90]
+    "evidence_precision": 0.995,  # reached 0.998 [target 0.98]
+    "evidence_recall": 0.985,  # reached 0.988 [target 0.95]
+    "company": 0.95,  # reached 0.952 [target 0.95]
+    "position": 0.965,  # reached 0.971 [target 0.90]
     "date": 0.99,  # reached 1.000 [target 0.99]
 }
-FALSE_EVIDENCE_CEILING = 0.005  # reached 0.000 [target 0.01]
+FALSE_EVIDENCE_CEILING = 0.005  # reached 0.003 (1/386) [target 0.01]
 # Among evidence predicted with confidence >= 0.9, the share with the labelled kind.
 CONFIDENT = 0.9
-CONFIDENT_PRECISION_FLOOR = 0.99  # reached 0.995 (200/201)
+CONFIDENT_PRECISION_FLOOR = 0.99  # reached 0.995 (221/222)
 
 
 @cache

@@ -536,3 +536,11 @@ def test_position_after_notre_offre() -> None:
             "Nous avons bien reçu votre candidature.")
     evidence = evidence_of(incoming("Les Forges du Rhône <no-reply@flatchr.io>", "Candidature reçue", body))
     assert (evidence.company, evidence.position) == ("Les Forges du Rhône", "Chaudronnier TIG")
+
+
+def test_without_site_never_leaves_a_generic_head_alone() -> None:
+    """An ATS address whose local part is the tenant (`hestial@myworkday.com`) reads like a
+    site mailbox; cutting "Hestial" would leave "Groupe", no employer at all."""
+    places = places_in("", "hestial", "Groupe Hestial")
+    assert without_site("Groupe Hestial", places) == "Groupe Hestial"
+    assert without_site("Groupe Hestial Lyon", places_in("à Lyon")) == "Groupe Hestial"
