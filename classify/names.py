@@ -178,9 +178,14 @@ def letters(text: str, ampersand: str = "") -> str:
     return "".join(c for c in text if c.isalnum())
 
 
+_LEADING_ARTICLE = re.compile(r"^(?i:the|le|la|les)\s+|^(?i:l)['’]")
+
+
 def spellings(name: str) -> set[str]:
-    """The ways a domain label may spell a name: "Carter & Wells" → carterwells, carterandwells…"""
-    return {letters(name, ampersand) for ampersand in ("", "and", "et")}
+    """The ways a domain label may spell a name: "Carter & Wells" → carterwells, carterandwells…;
+    with or without its article ("The Old Mill Inn" → oldmillinn), which domains often drop."""
+    bare = _LEADING_ARTICLE.sub("", name)
+    return {letters(form, ampersand) for form in {name, bare} for ampersand in ("", "and", "et")}
 
 
 def coverage(name: str, label: str) -> float:

@@ -152,6 +152,11 @@ DIRECTION_CASES = [
     ("Annonce boulanger - toujours dispo ?",
      "Bonjour, j'ai vu votre annonce de boulanger. Est-ce que le poste est toujours disponible ?", None, "none"),
     ("Baker role", "Hello, I saw your ad for a baker. Is the position still open?", None, "none"),
+    # a speculative enquiry that offers the seeker is a spontaneous application
+    ("Any vacancies?", "Hi, I was wondering whether the Old Mill Inn has any vacancies in the kitchen. "
+     "I've done two years as a commis and can start straight away.", None, "application"),
+    ("Poste de serveur", "Bonjour, je voulais savoir si vous recrutez pour la saison. J'ai deux ans "
+     "d'expérience en salle et je suis disponible dès juin.", None, "application"),
 ]
 
 
