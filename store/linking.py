@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, select, true
@@ -13,37 +14,77 @@ from ingest.message import Message
 from store.models import Application, Event, SourceMessage
 
 
-def find_application(session: Session, seeker_id: int, message: Message, evidence: Evidence) -> Application:
-    """The application this evidence belongs to, created when none matches."""
-    reply = Reply(evidence.company, evidence.position, evidence.date, message.in_reply_to, message.references)
-    application_id = link_reply(reply, _open_applications(session, seeker_id, reply))
-    if application_id is not None:
-        application = session.get(Application, application_id)
-        _complete(application, evidence)
+class Linker:
+    """Links one batch's events to the seeker's applications, read once for the batch.
+
+    Reading the candidates per event cost two queries each and made a first sync
+    slower than downloading the whole mailbox. They are read at the first event,
+    after the caller holds the seeker's lock (no other worker can add applications
+    meanwhile), and followed in memory: the applications created or completed by this
+    batch, and the Message-IDs of its events, which a later reply may thread to. The
+    candidates are those inside the linking window of the batch's earliest reply and
+    those any of the batch's thread headers name; `link_reply` keeps the window of
+    each reply."""
+
+    def __init__(self, session: Session, seeker_id: int, replies: Sequence[Reply]) -> None:
+        self.session, self.seeker_id, self._replies = session, seeker_id, replies
+        self._open: dict[int, OpenApplication] | None = None
+
+    def find(self, message: Message, evidence: Evidence) -> Application:
+        """The application this evidence belongs to, created when none matches."""
+        reply = _reply(message, evidence)
+        application_id = link_reply(reply, list(self._applications().values()))
+        if application_id is not None:
+            application = self.session.get(Application, application_id)
+            _complete(application, evidence)
+        else:
+            application = _create(self.session, self.seeker_id, evidence)
+        self._note(application, message.message_id)
         return application
-    return _create(session, seeker_id, evidence)
+
+    def _applications(self) -> dict[int, OpenApplication]:
+        if self._open is None:
+            self._open = _open_applications(self.session, self.seeker_id, self._replies)
+        return self._open
+
+    def _note(self, application: Application, message_id: str | None) -> None:
+        applications = self._applications()
+        known = applications.get(application.id)
+        message_ids = (known.message_ids if known else frozenset()) | ({message_id} if message_id else set())
+        applications[application.id] = OpenApplication(
+            application.id, application.company, application.position, application.first_date or date.min,
+            frozenset(message_ids))
 
 
-def _open_applications(session: Session, seeker_id: int, reply: Reply) -> list[OpenApplication]:
-    """The applications `reply` could answer: those inside the linking window, and those
-    its thread headers name. Older ones cannot match, and loading every application
-    for every new event would make a first sync quadratic in the seeker's history.
-    Plain columns, not ORM objects: this runs once per recorded event."""
-    threaded = _threaded(session, seeker_id, reply)
+def batch_replies(items: Iterable[tuple[Message, Evidence]]) -> list[Reply]:
+    return [_reply(message, evidence) for message, evidence in items]
+
+
+def _reply(message: Message, evidence: Evidence) -> Reply:
+    return Reply(evidence.company, evidence.position, evidence.date, message.in_reply_to, message.references)
+
+
+def _open_applications(session: Session, seeker_id: int, replies: Sequence[Reply]) -> dict[int, OpenApplication]:
+    """The applications the replies could answer: those inside the linking window of the
+    earliest, and those their thread headers name. Older ones cannot match, and loading
+    every application would make a first sync quadratic in the seeker's history. Plain
+    columns, not ORM objects."""
+    threaded = _threaded(session, seeker_id, replies)
     rows = session.execute(
         select(Application.id, Application.company, Application.position, Application.first_date)
-        .where(Application.seeker_id == seeker_id, _in_window(reply) | Application.id.in_(list(threaded)))
+        .where(Application.seeker_id == seeker_id, _in_window(replies) | Application.id.in_(list(threaded)))
     )
-    return [
-        OpenApplication(app_id, company, position, first_date or date.min, frozenset(threaded.get(app_id, ())))
+    return {
+        app_id: OpenApplication(app_id, company, position, first_date or date.min,
+                                frozenset(threaded.get(app_id, ())))
         for app_id, company, position, first_date in rows
-    ]
+    }
 
 
-def _threaded(session: Session, seeker_id: int, reply: Reply) -> dict[int, set[str]]:
-    """Application id → the Message-IDs of its events that the reply's thread headers name
+def _threaded(session: Session, seeker_id: int, replies: Sequence[Reply]) -> dict[int, set[str]]:
+    """Application id → the Message-IDs of its events that the replies' thread headers name
     (the only ones `link_reply` compares)."""
-    thread = tuple(i for i in (reply.in_reply_to, *reply.references) if i)
+    thread = sorted({i for reply in replies for i in (reply.in_reply_to, *reply.references) if i})
     found: dict[int, set[str]] = {}
     if not thread:
         return found
@@ -57,10 +98,10 @@ def _threaded(session: Session, seeker_id: int, reply: Reply) -> dict[int, set[s
     return found
 
 
-def _in_window(reply: Reply) -> ColumnElement[bool]:
-    if reply.date is None:
+def _in_window(replies: Sequence[Reply]) -> ColumnElement[bool]:
+    if not replies or any(reply.date is None for reply in replies):
         return true()
-    since = reply.date - timedelta(days=WINDOW_DAYS + 1)
+    since = min(reply.date for reply in replies if reply.date) - timedelta(days=WINDOW_DAYS + 1)
     return (Application.first_date >= since) | Application.first_date.is_(None)
 
 

@@ -19,7 +19,7 @@ from classify.evidence import Evidence, Kind
 from ingest.message import Message, Proof
 from store.chain import GENESIS, event_content, event_hash
 from store.demarches import demarche_code
-from store.linking import find_application
+from store.linking import Linker, batch_replies
 from store.models import Event, FolderState, Mailbox, MessageLocation, ParseFailure, Seeker, SourceMessage
 
 
@@ -59,8 +59,9 @@ def record_batch(
     failures: Iterable[Failure] = (),
 ) -> int:
     """Record a batch and advance the folder's checkpoint; return the new events' count."""
-    chain = _Chain(session, mailbox.seeker_id)
     evidence = [item for item in observed if item.evidence.is_evidence]
+    chain = _Chain(session, mailbox.seeker_id,
+                   Linker(session, mailbox.seeker_id, batch_replies((i.message, i.evidence) for i in evidence)))
     known = _Known.read(session, mailbox.id, folder, evidence)
     new = sum(_record(session, mailbox, folder, item, chain, known) for item in evidence)
     for failure in failures:
@@ -176,11 +177,12 @@ class _Chain:
 
     `hold` locks the seeker's row (FOR UPDATE) before the first event's application
     is looked up, and the lock lasts until the transaction ends: no other worker links
-    or appends for the same seeker meanwhile (one seeker, two mailboxes). The head is
-    read then, once, and followed in memory for the rest of the batch."""
+    or appends for the same seeker meanwhile (one seeker, two mailboxes). The head, and
+    the applications `linker` may link to, are read then, once, and followed in memory
+    for the rest of the batch."""
 
-    def __init__(self, session: Session, seeker_id: int) -> None:
-        self.session, self.seeker_id = session, seeker_id
+    def __init__(self, session: Session, seeker_id: int, linker: Linker) -> None:
+        self.session, self.seeker_id, self.linker = session, seeker_id, linker
         self.head: tuple[int, str] | None = None
 
     def hold(self) -> tuple[int, str]:
@@ -204,7 +206,7 @@ class _Chain:
 def _add_event(session: Session, chain: _Chain, source: SourceMessage, item: Observed) -> Event:
     evidence, seeker_id = item.evidence, chain.seeker_id
     chain.hold()
-    application = find_application(session, seeker_id, item.message, evidence)
+    application = chain.linker.find(item.message, evidence)
     event = Event(
         seeker_id=seeker_id,
         application_id=application.id,
