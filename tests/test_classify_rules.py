@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import date
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
 from classify import classify
 from classify.evidence import ApplicationType, Context, Kind
 from classify.extract import clean_position
+from classify.facts import read_facts
+from classify.rules.chain import chain
 from classify.tables import _bounded, _starts_with_word, lexicons
 from classify.text import fold, split_body
 from classify.triage import is_candidate
@@ -444,3 +448,17 @@ def test_the_spacy_model_is_loaded_only_when_a_message_needs_it() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_rules_run_only_for_evidence_vote_none_alone() -> None:
+    """`run_chain` skips the `only_none` rules when no other rule voted for evidence; that is
+    sound only if they never vote anything else, on any labelled message."""
+    only_none = [rule for rule in chain() if rule.only_none]
+    assert only_none
+    votes = []
+    for labels in sorted((Path(__file__).parent / "corpus").rglob("labels.jsonl")):
+        for row in map(json.loads, labels.read_text(encoding="utf-8").splitlines()):
+            message = parse_message((labels.parent / row["file"]).read_bytes())
+            facts = read_facts(message, Context(me=frozenset(row["me"])))
+            votes += [(row["file"], s.kind) for rule in only_none if rule.applies(facts) for s in rule.signals(facts)]
+    assert votes and {kind for _, kind in votes} == {Kind.NONE}

@@ -31,6 +31,9 @@ class Rule:
 
     name: ClassVar[str]
     direction: ClassVar[str] = "any"
+    #: The rule only ever votes `none`: it can lower evidence's confidence, never make
+    #: evidence, so it runs only once another rule has voted for evidence.
+    only_none: ClassVar[bool] = False
 
     def applies(self, facts: Facts) -> bool:
         if self.direction == "any":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from classify.evidence import Kind
 from classify.facts import Facts
 from classify.rules import Rule, Signal
 from classify.rules.headers import BulkHeaders, CalendarInvite, DeliveryReport, PersonalSender, TrackingSystemSender
@@ -46,5 +47,13 @@ def chain(names: tuple[str, ...] = CHAIN) -> tuple[Rule, ...]:
 
 
 def run_chain(facts: Facts, names: tuple[str, ...] = CHAIN) -> list[Signal]:
-    """Every signal of every rule of the chain that applies to this message."""
-    return [signal for rule in chain(names) if rule.applies(facts) for signal in rule.signals(facts)]
+    """Every signal of every rule of the chain that applies to this message, in chain order.
+
+    A message no rule votes evidence for is `none` whatever the `only_none` rules say, and
+    most candidates are such (the seeker's personal mail, a platform's marketing): those
+    rules, scanning the text for noise and follow-ups, run only when their vote counts."""
+    rules = [rule for rule in chain(names) if rule.applies(facts)]
+    voted = {rule: list(rule.signals(facts)) for rule in rules if not rule.only_none}
+    if any(signal.kind is not Kind.NONE for signals in voted.values() for signal in signals):
+        voted.update((rule, list(rule.signals(facts))) for rule in rules if rule.only_none)
+    return [signal for rule in rules for signal in voted.get(rule, ())]

@@ -14,6 +14,7 @@ class BulkHeaders(Rule):
     """List-Unsubscribe, List-Id or Precedence: bulk."""
 
     name = "bulk-headers"
+    only_none = True
     direction = "incoming"
 
     def signals(self, facts: Facts) -> Iterator[Signal]:
@@ -51,6 +52,7 @@ class PersonalSender(Rule):
     """Friends and family write from personal mailboxes; recruiters seldom do."""
 
     name = "personal-sender"
+    only_none = True
     direction = "incoming"
 
     def signals(self, facts: Facts) -> Iterator[Signal]:
@@ -65,6 +67,7 @@ class DeliveryReport(Rule):
     its "sorry to inform you" reads."""
 
     name = "delivery-report"
+    only_none = True
     direction = "incoming"
 
     def signals(self, facts: Facts) -> Iterator[Signal]:

@@ -68,6 +68,7 @@ class NotApplicationWording(Rule):
     """A follow-up, a thank-you, a request for advice, a confirmation of availability."""
 
     name = "not-application-wording"
+    only_none = True
     direction = "outgoing"
 
     def signals(self, facts: Facts) -> Iterator[Signal]:
@@ -86,6 +87,7 @@ class OutgoingReply(Rule):
     """Answering a thread the seeker did not start is rarely an application."""
 
     name = "outgoing-reply"
+    only_none = True
     direction = "outgoing"
 
     def signals(self, facts: Facts) -> Iterator[Signal]:
@@ -97,6 +99,7 @@ class PersonalRecipient(Rule):
     """Mail to oneself is never an application; to a personal mailbox, weakly not one."""
 
     name = "personal-recipient"
+    only_none = True
     direction = "outgoing"
 
     def signals(self, facts: Facts) -> Iterator[Signal]:

@@ -151,6 +151,7 @@ class NoisePhrases(PhraseRule):
     """Job alerts, newsletters, account mail, marketing, webinars, surveys."""
 
     name = "noise-phrase"
+    only_none = True
     kind = Kind.NONE
     strong_weight = 0.8
     weak_weight = 0.3
@@ -165,6 +166,7 @@ class PersonalPhrases(PhraseRule):
     """Private life: friends' wishes, health, housing, the employment service's follow-up."""
 
     name = "personal-phrase"
+    only_none = True
     kind = Kind.NONE
     strong_weight = 0.8
     weak_weight = 0.3
@@ -178,6 +180,7 @@ class NoiseSubject(Rule):
     """Marketing and alerts say so in their subject; employers' replies do not."""
 
     name = "noise-subject"
+    only_none = True
     direction = "incoming"
 
     def signals(self, facts: Facts) -> Iterator[Signal]:
