@@ -254,6 +254,31 @@ def test_position_from_subject(subject: str, expected: str) -> None:
     assert run(message)[2] == expected
 
 
+BODY_CASES = [
+    ("HR <hr@globex.com>", "Offer of employment",
+     "Dear Sam, we are delighted to offer you the position of Account Manager at Globex.",
+     ("offer", "Globex", "Account Manager")),
+    ("Acme Careers <careers@acme.com>", "We received your application",
+     "Hi Sam, our team is reviewing your application for Product Designer and will be in touch.",
+     ("acknowledgement", "Acme", "Product Designer")),
+    ("Recrutement Axiome <rh@axiome.fr>", "Candidature Comptable",
+     "Bonjour, le poste de comptable a finalement été pourvu en interne. Bonne chance dans vos recherches.",
+     ("rejection", "Axiome", "Comptable")),
+    ("Acme HR <hr@acme.com>", "Your application status",
+     "Hi Sam, your application for Data Engineer is no longer under consideration.",
+     ("rejection", "Acme", "Data Engineer")),
+    ("Marc Leroy <marc.leroy@garage-leroy.fr>", "Re: candidature mécanicien",
+     "Bonjour, merci pour votre CV. On peut se voir lundi matin au garage vers 9h ? Marc",
+     ("interview", "Garage Leroy", "mécanicien")),
+]
+
+
+@pytest.mark.parametrize(("sender", "subject", "body", "expected"), BODY_CASES)
+def test_kind_company_and_position_from_the_body(sender: str, subject: str, body: str,
+                                                 expected: tuple[str, str, str]) -> None:
+    assert run(incoming(sender, subject, body)) == expected
+
+
 def test_date_is_the_paris_day_across_midnight() -> None:
     message = incoming("Acme RH <rh@acme.fr>", "Votre candidature",
                        "Nous avons bien reçu votre candidature.",
