@@ -270,6 +270,16 @@ BODY_CASES = [
     ("Marc Leroy <marc.leroy@garage-leroy.fr>", "Re: candidature mécanicien",
      "Bonjour, merci pour votre CV. On peut se voir lundi matin au garage vers 9h ? Marc",
      ("interview", "Garage Leroy", "mécanicien")),
+    ("RH Maisons Aubert <rh@maisons-aubert.fr>", "Suite de votre candidature",
+     "Madame, nous avons étudié votre candidature au poste de Conducteur de travaux. Nous ne sommes pas en mesure "
+     "de lui réserver une suite favorable.", ("rejection", "Maisons Aubert", "Conducteur de travaux")),
+    ("Julie Carrel <j.carrel@maisons-aubert.fr>", "Bonne nouvelle !",
+     "Bonjour, j'ai le plaisir de vous annoncer que votre candidature au poste de Conductrice de travaux a été "
+     "retenue. Vous trouverez ci-joint votre contrat de travail.",
+     ("offer", "Maisons Aubert", "Conductrice de travaux")),
+    ("Personio <no-reply@personio.de>", "Your application at Kerlin GmbH",
+     "Dear Sam, thank you for your application as Frontend Developer at Kerlin GmbH. We have received your documents.",
+     ("acknowledgement", "Kerlin", "Frontend Developer")),
 ]
 
 
