@@ -40,6 +40,8 @@ class Lexicon:
     confirmation: Phrases
     noise: Phrases
     personal: Phrases
+    outreach: re.Pattern[str] | None
+    applied: re.Pattern[str] | None
     outgoing_application: re.Pattern[str] | None
     outgoing_not_application: re.Pattern[str] | None
     outgoing_not_application_weak: re.Pattern[str] | None
@@ -208,6 +210,8 @@ def _lexicon(data: dict[str, Any]) -> Lexicon:
         confirmation=_phrases(data.get("confirmation", {})),
         noise=_phrases(data.get("noise", {})),
         personal=_phrases(data.get("personal", {})),
+        outreach=_bounded(data.get("outreach", {}).get("approach", [])),
+        applied=_bounded(data.get("outreach", {}).get("applied", [])),
         outgoing_application=_bounded(outgoing.get("application", [])),
         outgoing_not_application=_bounded(outgoing.get("not_application", [])),
         outgoing_not_application_weak=_bounded(outgoing.get("not_application_weak", [])),

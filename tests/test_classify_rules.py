@@ -497,3 +497,17 @@ def test_rules_run_only_for_evidence_vote_none_alone() -> None:
             facts = read_facts(message, Context(me=frozenset(row["me"])))
             votes += [(row["file"], s.kind) for rule in only_none if rule.applies(facts) for s in rule.signals(facts)]
     assert votes and {kind for _, kind in votes} == {Kind.NONE}
+
+
+@pytest.mark.parametrize(("body", "kind"), [
+    # a recruiter's first approach: nothing was applied to
+    ("Bonjour Camille, je suis à la recherche d'un comptable pour un de mes clients à Lyon. Votre profil "
+     "m'intéresse, seriez-vous disponible pour un échange cette semaine ?", "none"),
+    ("Hi Sam, I came across your profile and would love to tell you about a role. Are you available for a call "
+     "on Tuesday?", "none"),
+    # the same words after the seeker's application: an invitation
+    ("Bonjour Camille, j'ai bien reçu votre candidature pour le poste de comptable. Votre profil m'intéresse, "
+     "seriez-vous disponible pour un échange cette semaine ?", "interview"),
+])
+def test_cold_outreach_is_no_evidence(body: str, kind: str) -> None:
+    assert run(incoming("Julien Morel <julien@staffme.fr>", "Opportunité", body))[0] == kind

@@ -18,6 +18,7 @@ from classify.rules.outgoing import (
 )
 from classify.rules.phrases import (
     AcknowledgementPhrases,
+    ColdOutreach,
     ConfirmationPhrases,
     InterviewPhrases,
     NoisePhrases,
@@ -34,7 +35,7 @@ RULES: dict[str, type[Rule]] = {
         ConfirmationPhrases, NoisePhrases, NoiseSubject, PersonalPhrases, BulkHeaders,
         TrackingSystemSender, CalendarInvite, PersonalSender, DeliveryReport, ApplicationWording,
         ApplicationSubject, CvAttachment, NotApplicationWording, OutgoingReply,
-        PersonalRecipient,
+        PersonalRecipient, ColdOutreach,
     )
 }
 CHAIN = tuple(RULES)

@@ -189,3 +189,19 @@ class NoiseSubject(Rule):
             if match:
                 yield Signal(Kind.NONE, 0.5, f"{self.name}({lexicon.lang}): {match.group(0)}", True)
                 return
+
+
+class ColdOutreach(Rule):
+    """A recruiter's first approach ("j'ai repéré votre profil", "I came across your
+    profile"): whatever call it proposes, the seeker applied to nothing, unless the
+    text speaks of an application ("suite à votre candidature, j'ai vu votre profil")."""
+
+    name = "cold-outreach"
+    only_none = True
+    direction = "incoming"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        approach = next((match for lexicon in lexicons() if lexicon.outreach
+                         and (match := lexicon.outreach.search(facts.text))), None)
+        if approach and not any(lexicon.applied and lexicon.applied.search(facts.text) for lexicon in lexicons()):
+            yield Signal(Kind.NONE, 0.8, f"{self.name}: {approach.group(0)[:50]}", True)
