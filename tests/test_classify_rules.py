@@ -511,3 +511,24 @@ def test_rules_run_only_for_evidence_vote_none_alone() -> None:
 ])
 def test_cold_outreach_is_no_evidence(body: str, kind: str) -> None:
     assert run(incoming("Julien Morel <julien@staffme.fr>", "Opportunité", body))[0] == kind
+
+
+def test_threads_and_forwards_decide_on_the_new_text() -> None:
+    quoted_application = incoming(
+        "Veloria RH <rh@veloria.fr>", "Re: Candidature Comptable",
+        "Bonjour, bien reçu, nous étudions votre dossier et revenons vers vous.\n\n"
+        "Le 3 mars 2025 à 10:00, Camille <camille.durand@gmail.com> a écrit :\n"
+        "> Bonjour, je vous adresse ma candidature au poste de Comptable.")
+    quoted_acknowledgement = incoming(
+        "Veloria RH <rh@veloria.fr>", "Re: Votre candidature",
+        "Bonjour, pas encore de nouvelles de notre côté, je vous tiens informée.\n\n"
+        "Le 3 mars 2025 à 10:00, Veloria RH <rh@veloria.fr> a écrit :\n"
+        "> Nous avons bien reçu votre candidature au poste de Comptable.")
+    forwarded_to_a_friend = mail(
+        f"Camille <{ME}>", "Fwd: Votre candidature chez Veloria",
+        "Regarde, ils m'ont répondu !\n\n---------- Forwarded message ---------\nDe : Veloria <rh@veloria.fr>\n"
+        "Objet : Votre candidature\n\nNous avons bien reçu votre candidature au poste de Comptable.",
+        to="lea.martin@gmail.com")
+    assert run(quoted_application)[:2] == ("acknowledgement", "Veloria")
+    assert run(quoted_acknowledgement)[0] == "none"
+    assert run(forwarded_to_a_friend)[0] == "none"
