@@ -280,6 +280,12 @@ BODY_CASES = [
     ("Personio <no-reply@personio.de>", "Your application at Kerlin GmbH",
      "Dear Sam, thank you for your application as Frontend Developer at Kerlin GmbH. We have received your documents.",
      ("acknowledgement", "Kerlin", "Frontend Developer")),
+    ("HelloWork <candidature@hellowork.com>", "Votre candidature a bien été envoyée",
+     "Votre candidature pour l'offre Assistant comptable H/F a bien été transmise à l'entreprise Veloria.",
+     ("application", "Veloria", "Assistant comptable")),
+    ("JobTeaser <no-reply@jobteaser.com>", "Ta candidature a été envoyée",
+     "Ta candidature au stage Assistant marketing chez Brightwave a bien été envoyée !",
+     ("application", "Brightwave", "Assistant marketing")),
 ]
 
 
