@@ -286,6 +286,12 @@ BODY_CASES = [
     ("JobTeaser <no-reply@jobteaser.com>", "Ta candidature a été envoyée",
      "Ta candidature au stage Assistant marketing chez Brightwave a bien été envoyée !",
      ("application", "Brightwave", "Assistant marketing")),
+    ("Recruiting <recruiting@fenwick.com>", "Invitation: Interview with Fenwick @ Tue Mar 4, 2pm",
+     "You have been invited to the following event. Interview - Customer Success Manager. When: Tue Mar 4, 2pm.",
+     ("interview", "Fenwick", "Customer Success Manager")),
+    ("HireVue <noreply@hirevue.com>", "Fenwick has invited you to a HireVue interview",
+     "Fenwick has invited you to complete a video interview for Customer Success Manager.",
+     ("interview", "Fenwick", "Customer Success Manager")),
 ]
 
 
