@@ -544,3 +544,25 @@ def test_threads_and_forwards_decide_on_the_new_text() -> None:
     assert run(quoted_application)[:2] == ("acknowledgement", "Veloria")
     assert run(quoted_acknowledgement)[0] == "none"
     assert run(forwarded_to_a_friend)[0] == "none"
+
+
+REJECTION_WORDINGS = [
+    ("en", "We have decided to move forward with candidates whose experience better matches our needs."),
+    ("en", "We will not be moving forward with your candidacy."),
+    ("en", "We've decided to close this role."),
+    ("en", "Unfortunately you have not been successful on this occasion."),
+    ("en", "We appreciate your interest but have selected another candidate."),
+    ("en", "While your background is impressive, we have decided to pursue other applicants."),
+    ("fr", "Nous avons retenu une candidature correspondant davantage à nos attentes."),
+    ("fr", "Nous ne donnerons pas une suite favorable à votre candidature."),
+    ("fr", "Nous avons privilégié un profil plus expérimenté."),
+    ("fr", "D'autres candidatures correspondaient davantage au profil recherché."),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentence"), REJECTION_WORDINGS)
+def test_rejection_wordings(lang: str, sentence: str) -> None:
+    """Thanks for the application first, as most refusals do: the refusal must still win."""
+    intro = ("Hi Sam, thank you for applying to the Analyst role. " if lang == "en"
+             else "Bonjour, merci pour votre candidature au poste d'Analyste. ")
+    assert run(incoming("Fenwick RH <rh@fenwick.com>", "Your application", intro + sentence))[0] == "rejection"
