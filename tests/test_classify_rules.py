@@ -566,3 +566,15 @@ def test_rejection_wordings(lang: str, sentence: str) -> None:
     intro = ("Hi Sam, thank you for applying to the Analyst role. " if lang == "en"
              else "Bonjour, merci pour votre candidature au poste d'Analyste. ")
     assert run(incoming("Fenwick RH <rh@fenwick.com>", "Your application", intro + sentence))[0] == "rejection"
+
+
+@pytest.mark.parametrize(("body", "kind"), [
+    ("Je vous propose un rendez-vous téléphonique mardi à 10h.", "interview"),
+    ("Vous êtes convié(e) à un entretien le 12 mars à 14h dans nos locaux.", "interview"),
+    ("Nous prenons connaissance de votre dossier et reviendrons vers vous.", "acknowledgement"),
+    # an invitation to an information session or an open day is no interview
+    ("Vous êtes invité à une session d'information collective sur les métiers de la logistique le 12 mars.", "none"),
+    ("Vous êtes invitée à une rencontre avec nos équipes lors de notre journée portes ouvertes le 12 mars.", "none"),
+])
+def test_french_invitations_and_receipts(body: str, kind: str) -> None:
+    assert run(incoming("Veloria RH <rh@veloria.fr>", "Votre candidature", f"Bonjour, {body}"))[0] == kind
