@@ -92,6 +92,7 @@ _PLACE_CONNECTORS = frozenset({"de", "du", "des", "la", "le", "les", "en", "sur"
 _POSSESSIVE = re.compile(r"['’]s$")
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 _CONNECTORS = frozenset({"de", "du", "des", "la", "le", "les", "et", "d", "l", "of", "and", "the", "&"})
+_BRACKETED = re.compile(r"(?P<person>[^()]+?)\s*\((?P<company>[^()]{2,60})\)\s*$")
 _PERSON_FROM = re.compile(
     r"(?P<first>[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?)\s+(?:de|from|chez|at|@)\s+(?P<company>\S.*)")
 
@@ -195,6 +196,9 @@ def _display_names(party: Address, texts: _Texts, with_local: bool) -> list[str]
     if not name:
         return []
     name = _after_sender(name, texts)
+    bracketed = _BRACKETED.match(name)
+    if bracketed and _person_of(bracketed.group("person"), bracketed.group("company"), texts):
+        name = bracketed.group("company")
     for pattern in extraction().display_name:
         match = pattern.match(name)
         if match:
@@ -206,6 +210,20 @@ def _display_names(party: Address, texts: _Texts, with_local: bool) -> list[str]
     parts = (part for part in split_parts(name)
              if not is_title(part) and not looks_like_person(part) and not _department_acronym(part, texts))
     return [found for part in parts if (found := _expand(_without_site(clean_company(part), texts), texts))]
+
+
+def _person_of(person: str, company: str, texts: _Texts) -> bool:
+    """"Becca Lyall (Fennick & Rowe)": a person writing for the organisation in brackets, when
+    the first part is a person's name (a known first name, or two or three capitalised words
+    that are no role nor generic word) and the message writes the bracketed name; not
+    "Veloria Recrutement (Lyon)", an employer and its site."""
+    if looks_like_person(person):
+        return True
+    words = person.split()
+    tables = extraction()
+    plain = 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and not any(
+        letters(w) in tables.generic_name_words or fold(w) in tables.role_words for w in words)
+    return plain and fold(company) in fold(f"{texts.subject}\n{texts.whole}")
 
 
 def _after_sender(name: str, texts: _Texts) -> str:
@@ -379,6 +397,8 @@ def _clean_to_label(raw: str | None, label: str) -> tuple[str, str, tuple[str, .
         return None
     if _POSSESSIVE.search(name) and letters(name[:-2]) == letters(label):
         return name[:-2], name[:-2], (), name[:-2]
+    if _POSSESSIVE.search(name) and not letters(label).endswith(letters(name)):
+        name = name[:-2]  # "Wrenfold Design's work": the grammar's, unlike "McDonald's" at mcdonalds.com
     words, target = name.split(), letters(label)
     for start in range(len(words)):
         for end in range(start + 1, len(words) + 1):

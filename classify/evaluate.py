@@ -75,10 +75,20 @@ class Report:
     reliability: list[tuple[float, float, Ratio]] = field(default_factory=list)
 
 
+#: Splits kept aside: their errors are not read, so that they tell how the rules do on unseen mail.
+ASIDE_PREFIX = "check"
+
+
 def load_labels(root: Path, split: str | None = None) -> list[Label]:
-    """Every label under `root`, optionally only those of one split ("dev", "holdout")."""
+    """Every label under `root`, or those of `split`: one split ("dev"), several ("tune4,tune5"),
+    "development" (every split but the halves kept aside) or "aside" (those: check2, check3…)."""
     labels = [label for path in sorted(root.rglob("labels.jsonl")) for label in _read(path)]
-    return [label for label in labels if split in (None, "all", label.split)]
+    if split in (None, "all"):
+        return labels
+    if split in ("development", "aside"):
+        return [label for label in labels if label.split.startswith(ASIDE_PREFIX) == (split == "aside")]
+    wanted = {name.strip() for name in split.split(",")}
+    return [label for label in labels if label.split in wanted]
 
 
 def _read(path: Path) -> Iterator[Label]:

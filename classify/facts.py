@@ -34,6 +34,9 @@ class Facts:
     body: Body
     bulk: bool
     is_reply: bool
+    #: The seeker is among the visible recipients (To, Cc); False only when the seeker's
+    #: addresses are known and none is there (a mass mailing sent in Bcc).
+    addressed: bool = True
 
 
 def read_facts(message: Message, context: Context) -> Facts:
@@ -50,6 +53,7 @@ def read_facts(message: Message, context: Context) -> Facts:
         body=body,
         bulk=_is_bulk(message),
         is_reply=bool(message.in_reply_to or _REPLY_SUBJECT.match(message.subject)),
+        addressed=not context.me or any(a.email in context.me for a in (*message.to, *message.cc)),
     )
 
 

@@ -167,7 +167,11 @@ def _local_part_names(folded: Sequence[str], local: str) -> bool:
         return False
     tokens = set(re.split(r"[._+-]+", local))
     initials = {folded[0][:1] + folded[-1], folded[-1] + folded[0][:1]}
-    return any(w in tokens for w in folded if len(w) >= 3) or bool(tokens & initials)
+    # "Le Bihan Gwenaëlle" <g.lebihan@…>: a surname of several words is one token of the address;
+    # all the words as one token is a business's name ("Les Petits Pas Verts" <lespetitspasverts.…>)
+    runs = {"".join(folded[i:j]) for i in range(len(folded)) for j in range(i + 1, len(folded) + 1)
+            if j - i < len(folded)}
+    return any(run in tokens for run in runs if len(run) >= 3) or bool(tokens & initials)
 
 
 @lru_cache(maxsize=8192)

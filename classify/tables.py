@@ -42,6 +42,7 @@ class Lexicon:
     personal: Phrases
     outreach: re.Pattern[str] | None
     applied: re.Pattern[str] | None
+    mass_greetings: re.Pattern[str] | None
     outgoing_application: re.Pattern[str] | None
     outgoing_not_application: re.Pattern[str] | None
     outgoing_not_application_weak: re.Pattern[str] | None
@@ -212,6 +213,7 @@ def _lexicon(data: dict[str, Any]) -> Lexicon:
         personal=_phrases(data.get("personal", {})),
         outreach=_bounded(data.get("outreach", {}).get("approach", [])),
         applied=_bounded(data.get("outreach", {}).get("applied", [])),
+        mass_greetings=_bounded(data.get("mass", {}).get("greetings", [])),
         outgoing_application=_bounded(outgoing.get("application", [])),
         outgoing_not_application=_bounded(outgoing.get("not_application", [])),
         outgoing_not_application_weak=_bounded(outgoing.get("not_application_weak", [])),

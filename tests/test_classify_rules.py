@@ -578,3 +578,18 @@ def test_rejection_wordings(lang: str, sentence: str) -> None:
 ])
 def test_french_invitations_and_receipts(body: str, kind: str) -> None:
     assert run(incoming("Veloria RH <rh@veloria.fr>", "Votre candidature", f"Bonjour, {body}"))[0] == kind
+
+
+def test_mass_mailings_are_no_evidence() -> None:
+    shifts = ("We've got shifts available this week. Reply with the job number and your availability.\n"
+              "JOB 4471 - Picker/Packer - Wigston - £12.60/hr")
+    to_all = incoming("Tollbridge Staffing <leicester@tollbridge.co.uk>", "Shifts available", f"Hi all,\n\n{shifts}")
+    in_bcc = incoming("Tollbridge Staffing <leicester@tollbridge.co.uk>", "Shifts available", f"Hello,\n\n{shifts}",
+                      to="leicester@tollbridge.co.uk")
+    to_the_seeker = incoming("Tollbridge Staffing <leicester@tollbridge.co.uk>", "Shifts available",
+                             f"Hello,\n\n{shifts}")
+    assert run(to_all)[0] == "none"
+    assert run(to_the_seeker)[0] == "interview"  # the same words sent to the seeker alone ask for them
+    # Bcc is weaker evidence of a mass mailing (an old address forwarding here looks the same)
+    context = Context(me=frozenset({ME}))
+    assert classify(in_bcc, context).confidence < classify(to_the_seeker, context).confidence

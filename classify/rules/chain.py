@@ -7,7 +7,14 @@ from functools import cache
 from classify.evidence import Kind
 from classify.facts import Facts
 from classify.rules import Rule, Signal
-from classify.rules.headers import BulkHeaders, CalendarInvite, DeliveryReport, PersonalSender, TrackingSystemSender
+from classify.rules.headers import (
+    BulkHeaders,
+    CalendarInvite,
+    DeliveryReport,
+    NotAddressed,
+    PersonalSender,
+    TrackingSystemSender,
+)
 from classify.rules.outgoing import (
     ApplicationSubject,
     ApplicationWording,
@@ -20,6 +27,7 @@ from classify.rules.phrases import (
     AcknowledgementPhrases,
     ColdOutreach,
     ConfirmationPhrases,
+    GreetingToMany,
     InterviewPhrases,
     NoisePhrases,
     NoiseSubject,
@@ -35,7 +43,7 @@ RULES: dict[str, type[Rule]] = {
         ConfirmationPhrases, NoisePhrases, NoiseSubject, PersonalPhrases, BulkHeaders,
         TrackingSystemSender, CalendarInvite, PersonalSender, DeliveryReport, ApplicationWording,
         ApplicationSubject, CvAttachment, NotApplicationWording, OutgoingReply,
-        PersonalRecipient, ColdOutreach,
+        PersonalRecipient, ColdOutreach, NotAddressed, GreetingToMany,
     )
 }
 CHAIN = tuple(RULES)

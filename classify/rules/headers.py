@@ -61,6 +61,20 @@ class PersonalSender(Rule):
             yield Signal(Kind.NONE, 0.35, self.name)
 
 
+class NotAddressed(Rule):
+    """The seeker is in no visible recipient: a mass mailing sent in Bcc (a temp agency's
+    shifts to its whole pool), rarely an employer's answer. Weak: mail reaching the seeker
+    through an old address that forwards here looks the same."""
+
+    name = "not-addressed"
+    only_none = True
+    direction = "incoming"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        if not facts.addressed:
+            yield Signal(Kind.NONE, 0.35, self.name)
+
+
 class DeliveryReport(Rule):
     """A bounce or a read receipt (RFC 3464 / 8098 `multipart/report`, or mail from the
     mailer daemon): the server speaks, not an employer, however the quoted original or

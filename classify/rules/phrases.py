@@ -205,3 +205,19 @@ class ColdOutreach(Rule):
                          and (match := lexicon.outreach.search(facts.text))), None)
         if approach and not any(lexicon.applied and lexicon.applied.search(facts.text) for lexicon in lexicons()):
             yield Signal(Kind.NONE, 0.8, f"{self.name}: {approach.group(0)[:50]}", True)
+
+
+class GreetingToMany(Rule):
+    """"Hi all," "Bonjour à tous,": a mass mailing (a temp agency's shifts to its whole pool),
+    never the answer made to one seeker, whatever it asks of its readers."""
+
+    name = "greeting-to-many"
+    only_none = True
+    direction = "incoming"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        for lexicon in lexicons():
+            match = lexicon.mass_greetings.search(facts.text) if lexicon.mass_greetings else None
+            if match:
+                yield Signal(Kind.NONE, 0.8, f"{self.name}: {match.group(0)[:30]}", True)
+                return
