@@ -43,6 +43,7 @@ class Lexicon:
     outreach: re.Pattern[str] | None
     applied: re.Pattern[str] | None
     mass_greetings: re.Pattern[str] | None
+    job_words: re.Pattern[str] | None
     outgoing_application: re.Pattern[str] | None
     outgoing_not_application: re.Pattern[str] | None
     outgoing_not_application_weak: re.Pattern[str] | None
@@ -214,6 +215,7 @@ def _lexicon(data: dict[str, Any]) -> Lexicon:
         outreach=_bounded(data.get("outreach", {}).get("approach", [])),
         applied=_bounded(data.get("outreach", {}).get("applied", [])),
         mass_greetings=_bounded(data.get("mass", {}).get("greetings", [])),
+        job_words=_bounded([rf"{word}\b" for word in data.get("job_words", {}).get("words", [])]),
         outgoing_application=_bounded(outgoing.get("application", [])),
         outgoing_not_application=_bounded(outgoing.get("not_application", [])),
         outgoing_not_application_weak=_bounded(outgoing.get("not_application_weak", [])),

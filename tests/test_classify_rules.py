@@ -593,3 +593,14 @@ def test_mass_mailings_are_no_evidence() -> None:
     # Bcc is weaker evidence of a mass mailing (an old address forwarding here looks the same)
     context = Context(me=frozenset({ME}))
     assert classify(in_bcc, context).confidence < classify(to_the_seeker, context).confidence
+
+
+@pytest.mark.parametrize(("sender", "subject", "body"), [
+    ("Doctolib <no-reply@doctolib.fr>", "Confirmation de votre rendez-vous",
+     "Votre rendez-vous avec le Dr Martin est confirmé le mardi 4 mars à 10h."),
+    ("Banque Azur <conseiller@banque-azur.fr>", "Votre rendez-vous",
+     "Bonjour, je vous propose un rendez-vous avec votre conseiller jeudi à 14h pour faire le point sur "
+     "votre épargne."),
+])
+def test_a_message_that_speaks_of_no_job_is_no_evidence(sender: str, subject: str, body: str) -> None:
+    assert run(incoming(sender, subject, body))[0] == "none"

@@ -31,6 +31,7 @@ from classify.rules.phrases import (
     InterviewPhrases,
     NoisePhrases,
     NoiseSubject,
+    NoJobWords,
     OfferPhrases,
     PersonalPhrases,
     RejectionPhrases,
@@ -43,7 +44,7 @@ RULES: dict[str, type[Rule]] = {
         ConfirmationPhrases, NoisePhrases, NoiseSubject, PersonalPhrases, BulkHeaders,
         TrackingSystemSender, CalendarInvite, PersonalSender, DeliveryReport, ApplicationWording,
         ApplicationSubject, CvAttachment, NotApplicationWording, OutgoingReply,
-        PersonalRecipient, ColdOutreach, NotAddressed, GreetingToMany,
+        PersonalRecipient, ColdOutreach, NotAddressed, GreetingToMany, NoJobWords,
     )
 }
 CHAIN = tuple(RULES)

@@ -11,6 +11,7 @@ from classify.facts import Facts
 from classify.rules import Rule, Signal
 from classify.rules.negation import NEGATION_REACH, clause_before, has_cue, last_words
 from classify.tables import Lexicon, Phrases, lexicons
+from classify.text import flat
 
 
 class PhraseRule(Rule):
@@ -221,3 +222,22 @@ class GreetingToMany(Rule):
             if match:
                 yield Signal(Kind.NONE, 0.8, f"{self.name}: {match.group(0)[:30]}", True)
                 return
+
+
+class NoJobWords(Rule):
+    """Evidence of a job search speaks of the job: a message whose subject, text and quoted
+    history hold none of the job words of either language (a doctor's appointment "confirmé
+    le mardi à 10h", a bank's "votre rendez-vous avec votre conseiller") is about something
+    else, whatever phrase it shares with an invitation. A reply is exempt: "Re: Night Porter —
+    pop into the hotel at 9am on Friday" answers the seeker's mail, which it need not quote."""
+
+    name = "no-job-words"
+    only_none = True
+    direction = "any"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        if facts.is_reply:
+            return
+        text = flat(f"{facts.message.subject} .\n{facts.message.text[:20000]}")
+        if not any(lexicon.job_words and lexicon.job_words.search(text) for lexicon in lexicons()):
+            yield Signal(Kind.NONE, 0.8, self.name, True)
