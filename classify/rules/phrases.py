@@ -238,6 +238,9 @@ class NoJobWords(Rule):
     def signals(self, facts: Facts) -> Iterator[Signal]:
         if facts.is_reply:
             return
-        text = flat(f"{facts.message.subject} .\n{facts.message.text[:20000]}")
-        if not any(lexicon.job_words and lexicon.job_words.search(text) for lexicon in lexicons()):
+        patterns = [lexicon.job_words for lexicon in lexicons() if lexicon.job_words]
+        if any(p.search(facts.text) for p in patterns):  # the new text mostly says it: the cheap look first
+            return
+        whole = flat(f"{facts.message.subject} .\n{facts.message.text[:20000]}")
+        if not any(p.search(whole) for p in patterns):
             yield Signal(Kind.NONE, 0.8, self.name, True)
