@@ -498,9 +498,10 @@ def test_the_spacy_model_is_loaded_only_when_a_message_needs_it() -> None:
 
 
 def test_rules_run_only_for_evidence_vote_none_alone() -> None:
-    """`run_chain` skips the `only_none` rules when no other rule voted for evidence; that is
-    sound only if they never vote anything else, on any labelled message."""
-    only_none = [rule for rule in chain() if rule.only_none]
+    """`run_chain` skips the `only_none` rules when no other rule voted for evidence, and a
+    gate's vote stops the chain; that is sound only if they never vote anything else, on
+    any labelled message."""
+    only_none = [rule for rule in chain() if rule.only_none or rule.gate]
     assert only_none
     votes = []
     for labels in sorted((Path(__file__).parent / "corpus").rglob("labels.jsonl")):

@@ -34,6 +34,9 @@ class Rule:
     #: The rule only ever votes `none`: it can lower evidence's confidence, never make
     #: evidence, so it runs only once another rule has voted for evidence.
     only_none: ClassVar[bool] = False
+    #: The rule runs first, and when it votes (`none`, always), its vote is all there is:
+    #: the other rules do not run.
+    gate: ClassVar[bool] = False
 
     def applies(self, facts: Facts) -> bool:
         if self.direction == "any":

@@ -59,11 +59,16 @@ def chain(names: tuple[str, ...] = CHAIN) -> tuple[Rule, ...]:
 def run_chain(facts: Facts, names: tuple[str, ...] = CHAIN) -> list[Signal]:
     """Every signal of every rule of the chain that applies to this message, in chain order.
 
-    A message no rule votes evidence for is `none` whatever the `only_none` rules say, and
-    most candidates are such (the seeker's personal mail, a platform's marketing): those
-    rules, scanning the text for noise and follow-ups, run only when their vote counts."""
+    A gate that votes ends the chain (a message that speaks of no job). A message no rule
+    votes evidence for is `none` whatever the `only_none` rules say, and most candidates
+    are such (the seeker's personal mail, a platform's marketing): those rules, scanning
+    the text for noise and follow-ups, run only when their vote counts."""
     rules = [rule for rule in chain(names) if rule.applies(facts)]
-    voted = {rule: list(rule.signals(facts)) for rule in rules if not rule.only_none}
+    for gate in (rule for rule in rules if rule.gate):
+        closed = list(gate.signals(facts))
+        if closed:
+            return closed
+    voted = {rule: list(rule.signals(facts)) for rule in rules if not rule.only_none and not rule.gate}
     if any(signal.kind is not Kind.NONE for signals in voted.values() for signal in signals):
         voted.update((rule, list(rule.signals(facts))) for rule in rules if rule.only_none)
     return [signal for rule in rules for signal in voted.get(rule, ())]

@@ -228,11 +228,13 @@ class NoJobWords(Rule):
     """Evidence of a job search speaks of the job: a message whose subject, text and quoted
     history hold none of the job words of either language (a doctor's appointment "confirmé
     le mardi à 10h", a bank's "votre rendez-vous avec votre conseiller") is about something
-    else, whatever phrase it shares with an invitation. A reply is exempt: "Re: Night Porter —
+    else, whatever phrase it shares with an invitation: a gate, the rules do not run (most
+    of the seeker's personal mail is such, and the phrase rules are the cost of a sync).
+    A reply is exempt: "Re: Night Porter —
     pop into the hotel at 9am on Friday" answers the seeker's mail, which it need not quote."""
 
     name = "no-job-words"
-    only_none = True
+    gate = True
     direction = "any"
 
     def signals(self, facts: Facts) -> Iterator[Signal]:
@@ -243,4 +245,4 @@ class NoJobWords(Rule):
             return
         whole = flat(f"{facts.message.subject} .\n{facts.message.text[:20000]}")
         if not any(p.search(whole) for p in patterns):
-            yield Signal(Kind.NONE, 0.8, self.name, True)
+            yield Signal(Kind.NONE, 1.0, self.name, True)
