@@ -44,6 +44,8 @@ class Lexicon:
     applied: re.Pattern[str] | None
     mass_greetings: re.Pattern[str] | None
     job_words: re.Pattern[str] | None
+    other_context: re.Pattern[str] | None
+    own_job_words: re.Pattern[str] | None
     outgoing_application: re.Pattern[str] | None
     outgoing_not_application: re.Pattern[str] | None
     outgoing_not_application_weak: re.Pattern[str] | None
@@ -216,6 +218,8 @@ def _lexicon(data: dict[str, Any]) -> Lexicon:
         applied=_bounded(data.get("outreach", {}).get("applied", [])),
         mass_greetings=_bounded(data.get("mass", {}).get("greetings", [])),
         job_words=_bounded([rf"{word}\b" for word in data.get("job_words", {}).get("words", [])]),
+        other_context=_bounded([rf"{w}\b" for w in data.get("other_applications", {}).get("context", [])]),
+        own_job_words=_bounded([rf"{w}\b" for w in data.get("other_applications", {}).get("job", [])]),
         outgoing_application=_bounded(outgoing.get("application", [])),
         outgoing_not_application=_bounded(outgoing.get("not_application", [])),
         outgoing_not_application_weak=_bounded(outgoing.get("not_application_weak", [])),

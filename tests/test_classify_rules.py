@@ -605,3 +605,26 @@ def test_mass_mailings_are_no_evidence() -> None:
 ])
 def test_a_message_that_speaks_of_no_job_is_no_evidence(sender: str, subject: str, body: str) -> None:
     assert run(incoming(sender, subject, body))[0] == "none"
+
+
+@pytest.mark.parametrize(("sender", "subject", "body", "kind"), [
+    # applications for something else than a job
+    ("Habitat 44 <contact@habitat44.fr>", "Votre demande de logement",
+     "Nous avons bien reçu votre candidature pour le logement T3 situé rue des Lilas.", "none"),
+    ("Parcoursup <noreply@parcoursup.fr>", "Confirmation de vos vœux",
+     "Votre candidature a bien été enregistrée pour la formation BTS Comptabilité.", "none"),
+    ("University of Leeds <admissions@leeds.ac.uk>", "Offer of a place",
+     "We are delighted to offer you a place on the MSc Data Science programme starting in September.", "none"),
+    ("Université de Nantes <scolarite@univ-nantes.fr>", "Résultat de votre candidature",
+     "Nous avons le regret de vous informer que votre candidature au Master 2 n'a pas été retenue.", "none"),
+    ("Croix-Rouge <benevolat@croix-rouge.fr>", "Votre candidature bénévole",
+     "Merci pour votre candidature en tant que bénévole. Nous vous proposons une réunion jeudi à 18h.", "none"),
+    # jobs at the same kinds of places
+    ("Université de Nantes <rh@univ-nantes.fr>", "Votre candidature",
+     "Nous avons bien reçu votre candidature au poste de gestionnaire de scolarité.", "acknowledgement"),
+    ("Leeds Uni <jobs@leeds.ac.uk>", "Application received",
+     "Thank you for applying for the role of Admissions Officer. We have received your application.",
+     "acknowledgement"),
+])
+def test_applications_for_something_else_than_a_job(sender: str, subject: str, body: str, kind: str) -> None:
+    assert run(incoming(sender, subject, body))[0] == kind

@@ -33,6 +33,7 @@ from classify.rules.phrases import (
     NoiseSubject,
     NoJobWords,
     OfferPhrases,
+    OtherApplication,
     PersonalPhrases,
     RejectionPhrases,
 )
@@ -44,7 +45,7 @@ RULES: dict[str, type[Rule]] = {
         ConfirmationPhrases, NoisePhrases, NoiseSubject, PersonalPhrases, BulkHeaders,
         TrackingSystemSender, CalendarInvite, PersonalSender, DeliveryReport, ApplicationWording,
         ApplicationSubject, CvAttachment, NotApplicationWording, OutgoingReply,
-        PersonalRecipient, ColdOutreach, NotAddressed, GreetingToMany, NoJobWords,
+        PersonalRecipient, ColdOutreach, NotAddressed, GreetingToMany, NoJobWords, OtherApplication,
     )
 }
 CHAIN = tuple(RULES)

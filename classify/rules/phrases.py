@@ -246,3 +246,20 @@ class NoJobWords(Rule):
         whole = flat(f"{facts.message.subject} .\n{facts.message.text[:20000]}")
         if not any(p.search(whole) for p in patterns):
             yield Signal(Kind.NONE, 1.0, self.name, True)
+
+
+class OtherApplication(Rule):
+    """An application for something else than a job: a flat ("votre candidature pour le logement
+    T3"), a degree ("your application to the MSc"), volunteering. The text names that other
+    context and none of a job's own words (post, role, contract, hiring…)."""
+
+    name = "other-application"
+    only_none = True
+    direction = "incoming"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        context = next((match for lexicon in lexicons() if lexicon.other_context
+                        and (match := lexicon.other_context.search(facts.text))), None)
+        if context and not any(lexicon.own_job_words and lexicon.own_job_words.search(facts.text)
+                               for lexicon in lexicons()):
+            yield Signal(Kind.NONE, 0.9, f"{self.name}: {context.group(0)}", True)
