@@ -192,6 +192,12 @@ class NoiseSubject(Rule):
                 return
 
 
+def _found(text: str, section: str) -> re.Match[str] | None:
+    """The first match in `text` of one lexicon pattern (`Lexicon.<section>`), French first."""
+    return next((match for lexicon in lexicons()
+                 if (pattern := getattr(lexicon, section)) and (match := pattern.search(text))), None)
+
+
 class ColdOutreach(Rule):
     """A recruiter's first approach ("j'ai repéré votre profil", "I came across your
     profile"): whatever call it proposes, the seeker applied to nothing, unless the
@@ -202,9 +208,8 @@ class ColdOutreach(Rule):
     direction = "incoming"
 
     def signals(self, facts: Facts) -> Iterator[Signal]:
-        approach = next((match for lexicon in lexicons() if lexicon.outreach
-                         and (match := lexicon.outreach.search(facts.text))), None)
-        if approach and not any(lexicon.applied and lexicon.applied.search(facts.text) for lexicon in lexicons()):
+        approach = _found(facts.text, "outreach")
+        if approach and not _found(facts.text, "applied"):
             yield Signal(Kind.NONE, 0.8, f"{self.name}: {approach.group(0)[:50]}", True)
 
 
@@ -217,11 +222,9 @@ class GreetingToMany(Rule):
     direction = "incoming"
 
     def signals(self, facts: Facts) -> Iterator[Signal]:
-        for lexicon in lexicons():
-            match = lexicon.mass_greetings.search(facts.text) if lexicon.mass_greetings else None
-            if match:
-                yield Signal(Kind.NONE, 0.8, f"{self.name}: {match.group(0)[:30]}", True)
-                return
+        greeting = _found(facts.text, "mass_greetings")
+        if greeting:
+            yield Signal(Kind.NONE, 0.8, f"{self.name}: {greeting.group(0)[:30]}", True)
 
 
 class NoJobWords(Rule):
@@ -230,21 +233,17 @@ class NoJobWords(Rule):
     le mardi à 10h", a bank's "votre rendez-vous avec votre conseiller") is about something
     else, whatever phrase it shares with an invitation: a gate, the rules do not run (most
     of the seeker's personal mail is such, and the phrase rules are the cost of a sync).
-    A reply is exempt: "Re: Night Porter —
-    pop into the hotel at 9am on Friday" answers the seeker's mail, which it need not quote."""
+    A reply is exempt: "Re: Night Porter — pop into the hotel at 9am on Friday" answers the
+    seeker's mail, which it need not quote."""
 
     name = "no-job-words"
     gate = True
     direction = "any"
 
     def signals(self, facts: Facts) -> Iterator[Signal]:
-        if facts.is_reply:
+        if facts.is_reply or _found(facts.text, "job_words"):  # the new text mostly says it: the cheap look first
             return
-        patterns = [lexicon.job_words for lexicon in lexicons() if lexicon.job_words]
-        if any(p.search(facts.text) for p in patterns):  # the new text mostly says it: the cheap look first
-            return
-        whole = flat(f"{facts.message.subject} .\n{facts.message.text[:20000]}")
-        if not any(p.search(whole) for p in patterns):
+        if not _found(flat(f"{facts.message.subject} .\n{facts.message.text[:20000]}"), "job_words"):
             yield Signal(Kind.NONE, 1.0, self.name, True)
 
 
@@ -258,8 +257,6 @@ class OtherApplication(Rule):
     direction = "incoming"
 
     def signals(self, facts: Facts) -> Iterator[Signal]:
-        context = next((match for lexicon in lexicons() if lexicon.other_context
-                        and (match := lexicon.other_context.search(facts.text))), None)
-        if context and not any(lexicon.own_job_words and lexicon.own_job_words.search(facts.text)
-                               for lexicon in lexicons()):
+        context = _found(facts.text, "other_context")
+        if context and not _found(facts.text, "own_job_words"):
             yield Signal(Kind.NONE, 0.9, f"{self.name}: {context.group(0)}", True)
