@@ -628,3 +628,18 @@ def test_a_message_that_speaks_of_no_job_is_no_evidence(sender: str, subject: st
 ])
 def test_applications_for_something_else_than_a_job(sender: str, subject: str, body: str, kind: str) -> None:
     assert run(incoming(sender, subject, body))[0] == kind
+
+
+@pytest.mark.parametrize(("sender", "body", "company"), [
+    # a relay's own name is no employer, even when it ends like "HR" ("Flatchr")
+    ("Flatchr <notification@flatchr.io>",
+     "Bonjour Camille, l'équipe de Maison Duval a bien reçu votre candidature pour le poste de Pâtissier.",
+     "Maison Duval"),
+    ("jobs@workablemail.com",
+     "Thanks for applying to Brightwave. Your application for Data Engineer has been received.", "Brightwave"),
+    # a small employer writing from a personal mailbox says who they are
+    ("Julie Martin <julie.martin@gmail.com>",
+     "Bonjour, je suis gérante du Café des Arts. J'ai bien reçu votre CV pour le poste de serveur.", "Café des Arts"),
+])
+def test_employer_named_in_the_body(sender: str, body: str, company: str) -> None:
+    assert run(incoming(sender, "Votre candidature", body))[1] == company
