@@ -198,33 +198,38 @@ def _found(text: str, section: str) -> re.Match[str] | None:
                  if (pattern := getattr(lexicon, section)) and (match := pattern.search(text))), None)
 
 
-class ColdOutreach(Rule):
+class CueUnless(Rule):
+    """A cue that makes a message something else than evidence, said outright, unless a
+    counter-cue says it is evidence after all; both are lexicon patterns (`Lexicon.<name>`)."""
+
+    only_none = True
+    direction = "incoming"
+    cue: ClassVar[str]
+    unless: ClassVar[str | None] = None
+    weight: ClassVar[float] = 0.8
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        found = _found(facts.text, self.cue)
+        if found and not (self.unless and _found(facts.text, self.unless)):
+            yield Signal(Kind.NONE, self.weight, f"{self.name}: {found.group(0)[:50]}", True)
+
+
+class ColdOutreach(CueUnless):
     """A recruiter's first approach ("j'ai repéré votre profil", "I came across your
     profile"): whatever call it proposes, the seeker applied to nothing, unless the
     text speaks of an application ("suite à votre candidature, j'ai vu votre profil")."""
 
     name = "cold-outreach"
-    only_none = True
-    direction = "incoming"
-
-    def signals(self, facts: Facts) -> Iterator[Signal]:
-        approach = _found(facts.text, "outreach")
-        if approach and not _found(facts.text, "applied"):
-            yield Signal(Kind.NONE, 0.8, f"{self.name}: {approach.group(0)[:50]}", True)
+    cue = "outreach"
+    unless = "applied"
 
 
-class GreetingToMany(Rule):
+class GreetingToMany(CueUnless):
     """"Hi all," "Bonjour à tous,": a mass mailing (a temp agency's shifts to its whole pool),
     never the answer made to one seeker, whatever it asks of its readers."""
 
     name = "greeting-to-many"
-    only_none = True
-    direction = "incoming"
-
-    def signals(self, facts: Facts) -> Iterator[Signal]:
-        greeting = _found(facts.text, "mass_greetings")
-        if greeting:
-            yield Signal(Kind.NONE, 0.8, f"{self.name}: {greeting.group(0)[:30]}", True)
+    cue = "mass_greetings"
 
 
 class NoJobWords(Rule):
@@ -247,16 +252,12 @@ class NoJobWords(Rule):
             yield Signal(Kind.NONE, 1.0, self.name, True)
 
 
-class OtherApplication(Rule):
+class OtherApplication(CueUnless):
     """An application for something else than a job: a flat ("votre candidature pour le logement
     T3"), a degree ("your application to the MSc"), volunteering. The text names that other
     context and none of a job's own words (post, role, contract, hiring…)."""
 
     name = "other-application"
-    only_none = True
-    direction = "incoming"
-
-    def signals(self, facts: Facts) -> Iterator[Signal]:
-        context = _found(facts.text, "other_context")
-        if context and not _found(facts.text, "own_job_words"):
-            yield Signal(Kind.NONE, 0.9, f"{self.name}: {context.group(0)}", True)
+    cue = "other_context"
+    unless = "own_job_words"
+    weight = 0.9
