@@ -12,11 +12,11 @@ import sys
 import time
 from pathlib import Path
 
-from classify import classify_many
-from classify.evaluate import load_labels
-from classify.evidence import Context
-from classify.nlp import pipeline
-from ingest.parse import parse_message
+from carnet.classify import classify_many
+from carnet.classify.evaluate import load_labels
+from carnet.classify.evidence import Context
+from carnet.classify.nlp import pipeline
+from carnet.ingest.parse import parse_message
 
 MINIMUM = 2000
 

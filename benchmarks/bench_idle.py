@@ -15,12 +15,12 @@ import time
 from datetime import UTC, datetime
 
 import harness
+from carnet.store.db import transaction
+from carnet.store.models import Mailbox
 from seeker_mailbox import mailbox
 from sqlalchemy import update
 
 from carnet.worker import tick
-from store.db import transaction
-from store.models import Mailbox
 
 
 def main() -> None:

@@ -77,10 +77,10 @@ SHAPES: dict[str, Callable[[], bytes]] = {
 
 def child(shape: str) -> dict[str, object]:
     """Parse + classify one huge message in this process; its figures."""
-    from classify import classify
-    from classify.evidence import Context
-    from ingest.message import ParseError
-    from ingest.parse import parse_message
+    from carnet.classify import classify
+    from carnet.classify.evidence import Context
+    from carnet.ingest.message import ParseError
+    from carnet.ingest.parse import parse_message
 
     raw = SHAPES[shape]()
     context = Context(me=frozenset({"lea.martin@gmail.com"}))

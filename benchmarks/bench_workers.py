@@ -30,9 +30,9 @@ def work(data_dir: Path, url: str, name: str, start: multiprocessing.synchronize
     from carnet.worker import tick
 
     rt = harness.runtime(data_dir, url)
-    import classify.nlp
+    import carnet.classify.nlp
 
-    classify.nlp.pipeline()  # a running worker has its models loaded
+    carnet.classify.nlp.pipeline()  # a running worker has its models loaded
     start.wait()
     done = tick(rt, name, threading.Event())
     rt.engine.dispose()

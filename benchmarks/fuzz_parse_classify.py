@@ -32,10 +32,10 @@ from hypothesis import strategies as st
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from classify import classify  # noqa: E402
-from classify.evidence import Context, Kind  # noqa: E402
-from ingest.message import Message, ParseError  # noqa: E402
-from ingest.parse import parse_message  # noqa: E402
+from carnet.classify import classify  # noqa: E402
+from carnet.classify.evidence import Context, Kind  # noqa: E402
+from carnet.ingest.message import Message, ParseError  # noqa: E402
+from carnet.ingest.parse import parse_message  # noqa: E402
 
 MIME_CORPUS = ROOT.parent / "shared" / "corpus" / "mime"
 LABELLED_CORPUS = ROOT / "tests" / "corpus"

@@ -19,14 +19,15 @@ from cryptography.fernet import Fernet
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from carnet.config.settings import load_settings  # noqa: E402
+from carnet.ingest.connection import Account  # noqa: E402
+from carnet.store import leases  # noqa: E402
+from carnet.store.db import transaction  # noqa: E402
+from carnet.store.mailboxes import link_mailbox  # noqa: E402
+
 from carnet.dovecot import Dovecot  # noqa: E402
 from carnet.pipeline import SyncReport, sync_mailbox  # noqa: E402
 from carnet.runtime import Runtime, open_runtime  # noqa: E402
-from config.settings import load_settings  # noqa: E402
-from ingest.connection import Account  # noqa: E402
-from store import leases  # noqa: E402
-from store.db import transaction  # noqa: E402
-from store.mailboxes import link_mailbox  # noqa: E402
 
 # In the environment, so that worker processes (spawned, re-importing this module) share the key.
 SECRET_KEY = os.environ.setdefault("CARNET_BENCH_SECRET_KEY", Fernet.generate_key().decode())

@@ -12,13 +12,12 @@ import sys
 import time
 from pathlib import Path
 
+import carnet.classify.nlp
+import carnet.classify.segment
 import harness
-
-import classify.nlp
-import classify.segment
-from classify import classify as classify_message
-from classify.evidence import Context
-from ingest.parse import parse_message
+from carnet.classify import classify as classify_message
+from carnet.classify.evidence import Context
+from carnet.ingest.parse import parse_message
 
 #: Any message: classifying it compiles the lexicons and tables, as a running worker already has.
 WARM_UP = b"From: RH <rh@acme.fr>\r\nSubject: Votre candidature\r\n\r\nNous avons bien re\xc3\xa7u votre candidature."
@@ -27,8 +26,8 @@ WARM_UP = b"From: RH <rh@acme.fr>\r\nSubject: Votre candidature\r\n\r\nNous avon
 def main() -> None:
     data_dir, url, mailbox_id = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     rt = harness.runtime(data_dir, url)
-    classify.nlp.pipeline()
-    classify.segment.segment_label("warmup")
+    carnet.classify.nlp.pipeline()
+    carnet.classify.segment.segment_label("warmup")
     classify_message(parse_message(WARM_UP), Context(me=frozenset()))
     started = time.perf_counter()
     report = harness.sync(rt, mailbox_id)

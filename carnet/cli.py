@@ -13,12 +13,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from config.i18n import set_language, t
-from config.settings import SettingsError, load_settings
-from ingest.connection import DEFAULT_PORTS, SECURITY_MODES, Account, ImapError, connect
-from store.db import transaction
-from store.logbook import LogbookRow, logbook_rows, mailbox_ids
-from store.secrets import SecretError
+from carnet.config.i18n import set_language, t
+from carnet.config.settings import SettingsError, load_settings
+from carnet.ingest.connection import DEFAULT_PORTS, SECURITY_MODES, Account, ImapError, connect
+from carnet.store.db import transaction
+from carnet.store.logbook import LogbookRow, logbook_rows, mailbox_ids
+from carnet.store.secrets import SecretError
 
 app = typer.Typer(
     add_completion=False,
@@ -77,7 +77,7 @@ def link(
     seeker: Annotated[str | None, typer.Option(help=t("opt_seeker_name"))] = None,
 ) -> None:
     """Check the credentials against the server, then store the mailbox encrypted."""
-    from store.mailboxes import link_mailbox
+    from carnet.store.mailboxes import link_mailbox
 
     settings = load_settings()
     set_language(settings.lang)
@@ -187,7 +187,7 @@ def eval_cmd(
     split: Annotated[str | None, typer.Option(help=t("opt_split"))] = None,
 ) -> None:
     """Precision, recall and extraction accuracy on a labelled corpus, with every error."""
-    from classify.evaluate import evaluate, render
+    from carnet.classify.evaluate import evaluate, render
 
     report = evaluate(path, split=split)
     for line in render(report):
@@ -201,7 +201,7 @@ def rotate_key_cmd(
     """Re-encrypt every mailbox secret under a new key (printed when generated)."""
     from cryptography.fernet import Fernet
 
-    from store.secrets import rotate_key
+    from carnet.store.secrets import rotate_key
 
     runtime = _runtime()
     old_key = runtime.settings.require_secret_key()

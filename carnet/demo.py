@@ -19,14 +19,14 @@ from cryptography.fernet import Fernet
 from rich.console import Console
 
 from carnet.cli import print_logbook
+from carnet.config.i18n import t
+from carnet.config.settings import load_settings
+from carnet.ingest.connection import Account, connect
 from carnet.runtime import open_runtime
+from carnet.store.db import transaction
+from carnet.store.logbook import logbook_rows
+from carnet.store.mailboxes import link_mailbox
 from carnet.syncing import sync_now
-from config.i18n import t
-from config.settings import load_settings
-from ingest.connection import Account, connect
-from store.db import transaction
-from store.logbook import logbook_rows
-from store.mailboxes import link_mailbox
 
 DEMO_USER = "lea.martin@example.org"
 DEMO_PASSWORD = "demo-" + "carnet"

@@ -33,13 +33,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carnet import report_pdf
-from ingest.alignment import aligned
-from ingest.dkim_check import check_offline
-from store.chain import event_content, event_hash
-from store.demarches import DEMARCHES
-from store.integrity import from_domain
-from store.logbook import LogbookRow, logbook_rows
-from store.models import Event, Mailbox, Seeker, SourceMessage
+from carnet.ingest.alignment import aligned
+from carnet.ingest.dkim_check import check_offline
+from carnet.store.chain import event_content, event_hash
+from carnet.store.demarches import DEMARCHES
+from carnet.store.integrity import from_domain
+from carnet.store.logbook import LogbookRow, logbook_rows
+from carnet.store.models import Event, Mailbox, Seeker, SourceMessage
 
 FORMAT = "carnet-export/1"
 MANIFEST = "manifest.json"

@@ -7,12 +7,12 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-import classify
-from classify.evidence import Context, Evidence
-from config.i18n import t
-from config.settings import load_settings
-from ingest.message import Message, ParseError
-from ingest.parse import parse_message
+from carnet import classify
+from carnet.classify.evidence import Context, Evidence
+from carnet.config.i18n import t
+from carnet.config.settings import load_settings
+from carnet.ingest.message import Message, ParseError
+from carnet.ingest.parse import parse_message
 
 CHUNK = 64
 

@@ -26,26 +26,26 @@ from imapclient.exceptions import IMAPClientError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-import classify
-from classify.evidence import Context, Evidence
-from classify.triage import is_candidate
-from config.i18n import t
-from config.settings import Settings
-from ingest.authresults import trusted_results
-from ingest.connection import ImapError, close, connect
-from ingest.dkim_check import DkimCheck
-from ingest.fetch import Batch, Envelope, Partial, Streamed, examine, new_uids, read_batches, stream_message
-from ingest.folders import Folder, classify_folders
-from ingest.message import Message, ParseError, Proof
-from ingest.parse import parse_addresses, parse_message
-from ingest.readahead import read_ahead
-from ingest.verify import level_of, prove
-from store import leases
-from store.db import transaction
-from store.mailboxes import account_of, remember_addresses
-from store.models import FolderState, Mailbox
-from store.recording import Failure, Observed, record_batch
-from store.secrets import SecretError
+from carnet import classify
+from carnet.classify.evidence import Context, Evidence
+from carnet.classify.triage import is_candidate
+from carnet.config.i18n import t
+from carnet.config.settings import Settings
+from carnet.ingest.authresults import trusted_results
+from carnet.ingest.connection import ImapError, close, connect
+from carnet.ingest.dkim_check import DkimCheck
+from carnet.ingest.fetch import Batch, Envelope, Partial, Streamed, examine, new_uids, read_batches, stream_message
+from carnet.ingest.folders import Folder, classify_folders
+from carnet.ingest.message import Message, ParseError, Proof
+from carnet.ingest.parse import parse_addresses, parse_message
+from carnet.ingest.readahead import read_ahead
+from carnet.ingest.verify import level_of, prove
+from carnet.store import leases
+from carnet.store.db import transaction
+from carnet.store.mailboxes import account_of, remember_addresses
+from carnet.store.models import FolderState, Mailbox
+from carnet.store.recording import Failure, Observed, record_batch
+from carnet.store.secrets import SecretError
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,12 @@ import typer
 from rich.console import Console
 from sqlalchemy.orm import Session
 
-from config.i18n import set_language, t
-from config.settings import load_settings
-from ingest.parse import decode_header_value
-from store.db import transaction
-from store.demarches import DEMARCHES
-from store.models import Event
+from carnet.config.i18n import set_language, t
+from carnet.config.settings import load_settings
+from carnet.ingest.parse import decode_header_value
+from carnet.store.db import transaction
+from carnet.store.demarches import DEMARCHES
+from carnet.store.models import Event
 
 if TYPE_CHECKING:
     from carnet.runtime import Runtime
@@ -118,7 +118,7 @@ def verify(
     seeker: Annotated[str | None, typer.Option(help=t("opt_seeker_all"))] = None,
 ) -> None:
     """Recompute each seeker's hash chain, sources and DKIM proofs; exit 1 on any break."""
-    from store.integrity import verify_chains
+    from carnet.store.integrity import verify_chains
 
     runtime = _runtime()
     with transaction(runtime.factory) as session:

@@ -21,7 +21,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table
 
-from store.logbook import LogbookRow
+from carnet.store.logbook import LogbookRow
 
 KIND_LABELS = {
     "application": "Candidature envoyée",

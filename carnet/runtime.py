@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from config.i18n import set_language
-from config.settings import Settings, load_settings
-from store.db import make_engine, session_factory, upgrade
+from carnet.config.i18n import set_language
+from carnet.config.settings import Settings, load_settings
+from carnet.store.db import make_engine, session_factory, upgrade
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from carnet.pipeline import SyncReport, sync_mailbox
 from carnet.runtime import Runtime, is_dead_local_worker, worker_name
-from store import leases
-from store.db import transaction
-from store.models import Mailbox
+from carnet.store import leases
+from carnet.store.db import transaction
+from carnet.store.models import Mailbox
 
 
 def sync_now(runtime: Runtime, mailbox_ids: list[int], show_progress: bool = False) -> list[SyncReport]:

@@ -28,13 +28,13 @@ from types import TracebackType
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
+from carnet.config.i18n import t
 from carnet.pipeline import sync_mailbox
 from carnet.runtime import Runtime, worker_name
-from config.i18n import t
-from store import leases
-from store.db import transaction
-from store.models import Mailbox
-from store.secrets import SecretError
+from carnet.store import leases
+from carnet.store.db import transaction
+from carnet.store.models import Mailbox
+from carnet.store.secrets import SecretError
 
 log = logging.getLogger(__name__)
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from classify import extract
-from classify.company import Company, from_entities, rule_company
-from classify.evidence import ApplicationType, Context, Evidence, Kind
-from classify.facts import Facts, read_facts
-from classify.nlp import entities
-from classify.rules.chain import run_chain
-from classify.scoring import Verdict, combine
-from ingest.message import Message
+from carnet.classify import extract
+from carnet.classify.company import Company, from_entities, rule_company
+from carnet.classify.evidence import ApplicationType, Context, Evidence, Kind
+from carnet.classify.facts import Facts, read_facts
+from carnet.classify.nlp import entities
+from carnet.classify.rules.chain import run_chain
+from carnet.classify.scoring import Verdict, combine
+from carnet.ingest.message import Message
 
 __all__ = [
     "DEFAULT_THRESHOLD",

@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from classify.facts import Facts
-from classify.mailbox import mailbox_name, without_places
-from classify.names import (
+from carnet.classify.facts import Facts
+from carnet.classify.mailbox import mailbox_name, without_places
+from carnet.classify.names import (
     EXACT,
     INSIDE,
     PREFIX,
@@ -40,13 +40,13 @@ from classify.names import (
     spellings,
     split_parts,
 )
-from classify.segment import segment_label, written_words
-from classify.signature import signature_names
-from classify.sites import holds_place, places_in, without_site
-from classify.tables import Relay, extraction
-from classify.text import fold
-from classify.written import as_written
-from ingest.message import Address
+from carnet.classify.segment import segment_label, written_words
+from carnet.classify.signature import signature_names
+from carnet.classify.sites import holds_place, places_in, without_site
+from carnet.classify.tables import Relay, extraction
+from carnet.classify.text import fold
+from carnet.classify.written import as_written
+from carnet.ingest.message import Address
 
 __all__ = ["Company", "clean_company", "from_entities", "rule_company"]
 

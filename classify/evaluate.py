@@ -23,13 +23,12 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
+from carnet.classify import DEFAULT_THRESHOLD, classify_many
+from carnet.classify.evidence import Context, Evidence, Kind
+from carnet.classify.position import spell_out
+from carnet.ingest.message import ParseError
+from carnet.ingest.parse import parse_message
 from rapidfuzz import fuzz
-
-from classify import DEFAULT_THRESHOLD, classify_many
-from classify.evidence import Context, Evidence, Kind
-from classify.position import spell_out
-from ingest.message import ParseError
-from ingest.parse import parse_message
 
 POSITION_MATCH = 90
 FIELDS = ("company", "position", "date")

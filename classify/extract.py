@@ -10,11 +10,11 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from classify.evidence import ApplicationType, Kind
-from classify.facts import Facts
-from classify.position import clean_position, extract_position
-from classify.tables import extraction
-from classify.text import flat
+from carnet.classify.evidence import ApplicationType, Kind
+from carnet.classify.facts import Facts
+from carnet.classify.position import clean_position, extract_position
+from carnet.classify.tables import extraction
+from carnet.classify.text import flat
 
 __all__ = [
     "application_type",

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from classify.evidence import Context
-from classify.tables import Relay, lexicons, relay_by_domain
-from classify.text import Body, flat, split_body
-from ingest.message import Address, Message
+from carnet.classify.evidence import Context
+from carnet.classify.tables import Relay, lexicons, relay_by_domain
+from carnet.classify.text import Body, flat, split_body
+from carnet.ingest.message import Address, Message
 
 SENT_ROLES = frozenset({"sent", "\\sent"})
 _REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|tr|fwd?|wg)\s*(?:\[\d+\])?\s*:", re.I)

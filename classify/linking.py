@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from carnet.classify.company import clean_company
+from carnet.classify.text import normalize_name
 from rapidfuzz import fuzz
-
-from classify.company import clean_company
-from classify.text import normalize_name
 
 WINDOW_DAYS = 120
 POSITION_MATCH = 85

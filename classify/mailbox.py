@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from classify.segment import segment_label
-from classify.tables import extraction
-from classify.text import fold
+from carnet.classify.segment import segment_label
+from carnet.classify.tables import extraction
+from carnet.classify.text import fold
 
 _TOKENS = re.compile(r"[._+-]+")
 _WORDS = re.compile(r"[^\W\d_]+")

@@ -13,10 +13,9 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
 
+from carnet.classify.tables import ORG, extraction, relays
+from carnet.classify.text import fold, normalize_name
 from rapidfuzz import fuzz
-
-from classify.tables import ORG, extraction, relays
-from classify.text import fold, normalize_name
 
 _SEPARATOR = re.compile(r"\s[-–—|·]\s|[.!?;]\s|,\s|\s\(")
 _CONNECTORS = frozenset({"de", "du", "des", "la", "le", "et", "of", "and", "the", "for", "&", "a"})

@@ -13,9 +13,8 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 
 import spacy
+from carnet.classify.tables import relays
 from spacy.language import Language
-
-from classify.tables import relays
 
 MODEL = "fr_core_news_sm"
 SNIPPET_CHARS = 600

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from classify.facts import Facts
-from classify.tables import extraction
-from classify.text import Body, fold
+from carnet.classify.facts import Facts
+from carnet.classify.tables import extraction
+from carnet.classify.text import Body, fold
 
 _LEADING = re.compile(
     r"^(?:(?:l|d)['’]\s*|(?:le|la|les|un|une|de|du|des|notre|votre|ce|cette|the|a|an|our|your|"

@@ -14,8 +14,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from classify.evidence import Kind
-from classify.rules import Signal
+from carnet.classify.evidence import Kind
+from carnet.classify.rules import Signal
 
 STAGES = (Kind.REJECTION, Kind.OFFER, Kind.INTERVIEW, Kind.APPLICATION, Kind.ACKNOWLEDGEMENT)
 DECISIVE = 0.6

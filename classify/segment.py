@@ -17,8 +17,8 @@ from collections import ChainMap
 from collections.abc import Mapping
 from functools import cache
 
-from classify.nlp import pipeline
-from classify.text import fold
+from carnet.classify.nlp import pipeline
+from carnet.classify.text import fold
 
 MIN_WORD = 5
 MAX_WORD = 15

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from classify.names import clean_company, is_title, looks_like_person
-from classify.text import fold
+from carnet.classify.names import clean_company, is_title, looks_like_person
+from carnet.classify.text import fold
 
 TAIL_LINES = 8
 _PARTS = re.compile(r"\s+[-–—|·•]\s+|\s*\|\s*|,\s+")

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from classify.names import letters
-from classify.tables import extraction
-from classify.text import fold
+from carnet.classify.names import letters
+from carnet.classify.tables import extraction
+from carnet.classify.text import fold
 
 _WORD = r"[A-ZÀ-Ý][\w'’]*(?:-[\w'’]+)*"
 _SPAN = rf"(?P<place>{_WORD}(?:[ ]{_WORD}){{0,2}})"

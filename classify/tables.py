@@ -122,7 +122,7 @@ class Extraction:
 
 
 def _load(name: str) -> dict[str, Any]:
-    with resources.files("config").joinpath(name).open("rb") as handle:
+    with resources.files("carnet.config").joinpath(name).open("rb") as handle:
         return tomllib.load(handle)
 
 

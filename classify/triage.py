@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from classify.facts import SENT_ROLES, find_relay
-from classify.tables import extraction
-from classify.text import fold
-from ingest.message import Address
+from carnet.classify.facts import SENT_ROLES, find_relay
+from carnet.classify.tables import extraction
+from carnet.classify.text import fold
+from carnet.ingest.message import Address
 
 _JOB_WORDS = re.compile(
     r"candidat|postul|entretien|recrut|emploi|poste\b|offre|\bcv\b|\brh\b|\bdrh\b|embauche|"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from classify.names import clean_company, letters, names_in
-from classify.tables import extraction
-from classify.text import fold
+from carnet.classify.names import clean_company, letters, names_in
+from carnet.classify.tables import extraction
+from carnet.classify.text import fold
 
 _MAX_EXTRA_WORDS = 1
 _ACRONYM = re.compile(r"[A-Z]{3,6}")

@@ -12,7 +12,7 @@ _language = {"current": os.environ.get("CARNET_LANG", "fr") if os.environ.get("C
 
 @cache
 def _catalog() -> dict[str, dict[str, str]]:
-    return tomllib.loads((files("config") / "messages.toml").read_text(encoding="utf-8"))
+    return tomllib.loads((files("carnet.config") / "messages.toml").read_text(encoding="utf-8"))
 
 
 def set_language(lang: str) -> None:

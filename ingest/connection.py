@@ -13,9 +13,8 @@ import ssl
 from dataclasses import dataclass, field
 
 import imapclient
+from carnet.config.i18n import t
 from imapclient.exceptions import IMAPClientError, LoginError
-
-from config.i18n import t
 
 SECURITY_MODES = ("ssl", "starttls", "plain")
 DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "plain": 143}

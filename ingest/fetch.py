@@ -30,10 +30,9 @@ from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
 
 import imapclient
+from carnet.ingest.message import Attachment
+from carnet.ingest.parse import decode_header_value
 from imapclient.response_types import BodyData
-
-from ingest.message import Attachment
-from ingest.parse import decode_header_value
 
 #: What `classify.triage` reads, and nothing more: every byte is read for every message of the
 #: mailbox, and the client lexes the echoed field list of every FETCH answer.

@@ -35,7 +35,7 @@ class FolderTable:
 @cache
 def folder_table() -> FolderTable:
     """The localized-names table from `config/folders.toml`."""
-    data = tomllib.loads((files("config") / "folders.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads((files("carnet.config") / "folders.toml").read_text(encoding="utf-8"))
     roles = {name.casefold(): role for role, names in data["roles"].items() for name in names}
     return FolderTable(roles=roles, skip=frozenset(data["skip"]))
 

@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import mailparser
-
-from ingest.bounded import ELIDED_HEADER, bound
-from ingest.html import html_to_text
-from ingest.message import Address, Attachment, Message, ParseError
+from carnet.ingest.bounded import ELIDED_HEADER, bound
+from carnet.ingest.html import html_to_text
+from carnet.ingest.message import Address, Attachment, Message, ParseError
 
 log = logging.getLogger(__name__)
 logging.getLogger("mailparser").setLevel(logging.ERROR)

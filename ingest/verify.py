@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from config.settings import Settings
-from ingest.alignment import aligned
-from ingest.authresults import ProviderResults, trusted_results
-from ingest.dkim_check import DkimCheck, check_all
-from ingest.message import Message, Proof
+from carnet.config.settings import Settings
+from carnet.ingest.alignment import aligned
+from carnet.ingest.authresults import ProviderResults, trusted_results
+from carnet.ingest.dkim_check import DkimCheck, check_all
+from carnet.ingest.message import Message, Proof
 
 
 def prove(raw: bytes, message: Message, settings: Settings, employer_domains: Iterable[str] = ()) -> Proof:

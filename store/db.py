@@ -46,7 +46,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def alembic_config() -> Config:
     config = Config()
-    config.set_main_option("script_location", str(files("store") / "migrations"))
+    config.set_main_option("script_location", str(files("carnet.store") / "migrations"))
     return config
 
 

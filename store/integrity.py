@@ -29,14 +29,13 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from carnet.config.i18n import t
+from carnet.ingest.alignment import aligned
+from carnet.ingest.dkim_check import check_offline
+from carnet.store.chain import GENESIS, event_content, event_hash
+from carnet.store.models import Event, Seeker, SourceMessage
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-from config.i18n import t
-from ingest.alignment import aligned
-from ingest.dkim_check import check_offline
-from store.chain import GENESIS, event_content, event_hash
-from store.models import Event, Seeker, SourceMessage
 
 
 @dataclass(frozen=True)

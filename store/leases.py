@@ -14,10 +14,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+from carnet.store.models import Mailbox
 from sqlalchemy import Update, or_, select, update
 from sqlalchemy.orm import Session
-
-from store.models import Mailbox
 
 
 def _due(now: datetime):

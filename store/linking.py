@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
+from carnet.classify.evidence import Evidence, Kind
+from carnet.classify.linking import WINDOW_DAYS, OpenApplication, Reply, link_reply
+from carnet.ingest.message import Message
+from carnet.store.models import Application, Event, SourceMessage
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
-
-from classify.evidence import Evidence, Kind
-from classify.linking import WINDOW_DAYS, OpenApplication, Reply, link_reply
-from ingest.message import Message
-from store.models import Application, Event, SourceMessage
 
 
 class Linker:

@@ -6,10 +6,9 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from carnet.store.models import Event, Mailbox, Seeker, SourceMessage
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-from store.models import Event, Mailbox, Seeker, SourceMessage
 
 
 @dataclass(frozen=True)

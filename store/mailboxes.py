@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from carnet.ingest.connection import Account
+from carnet.store.models import Mailbox, Seeker
+from carnet.store.secrets import decrypt, encrypt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-from ingest.connection import Account
-from store.models import Mailbox, Seeker
-from store.secrets import decrypt, encrypt
 
 
 def get_or_create_seeker(session: Session, name: str) -> Seeker:

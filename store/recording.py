@@ -12,15 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from carnet.classify.evidence import Evidence, Kind
+from carnet.ingest.message import Message, Proof
+from carnet.store.chain import GENESIS, event_content, event_hash
+from carnet.store.demarches import demarche_code
+from carnet.store.linking import Linker, batch_replies
+from carnet.store.models import Event, FolderState, Mailbox, MessageLocation, ParseFailure, Seeker, SourceMessage
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-
-from classify.evidence import Evidence, Kind
-from ingest.message import Message, Proof
-from store.chain import GENESIS, event_content, event_hash
-from store.demarches import demarche_code
-from store.linking import Linker, batch_replies
-from store.models import Event, FolderState, Mailbox, MessageLocation, ParseFailure, Seeker, SourceMessage
 
 
 @dataclass(frozen=True)

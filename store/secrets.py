@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from carnet.config.settings import SettingsError
+from carnet.store.models import Mailbox
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-from config.settings import SettingsError
-from store.models import Mailbox
 
 
 class SecretError(Exception):

@@ -10,12 +10,12 @@ import subprocess
 import sys
 from collections.abc import Mapping
 
+from carnet.config.settings import load_settings
+from carnet.store.db import transaction
+from carnet.store.models import Mailbox, Seeker
 from sqlalchemy import func, select
 
 from carnet.runtime import open_runtime
-from config.settings import load_settings
-from store.db import transaction
-from store.models import Mailbox, Seeker
 
 TIMEOUT = 120
 

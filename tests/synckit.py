@@ -11,19 +11,19 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from carnet.config.settings import load_settings
+from carnet.ingest.connection import Account
+from carnet.store import leases
+from carnet.store.db import transaction
+from carnet.store.integrity import verify_chains
+from carnet.store.mailboxes import link_mailbox
+from carnet.store.models import Event, Mailbox, SourceMessage
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from carnet.pipeline import SyncReport, sync_mailbox
 from carnet.runtime import Runtime, open_runtime
-from config.settings import load_settings
-from ingest.connection import Account
-from store import leases
-from store.db import transaction
-from store.integrity import verify_chains
-from store.mailboxes import link_mailbox
-from store.models import Event, Mailbox, SourceMessage
 
 #: One logbook entry as the crash and fault tests compare them.
 Entry = tuple[str, str | None, str | None, date | None, str | None]

@@ -22,15 +22,14 @@ from pathlib import Path
 import imapclient
 import pytest
 import synckit
+from carnet.classify.triage import is_candidate
+from carnet.ingest.fetch import fetch_bodies, fetch_envelopes, parse_headers
+from carnet.ingest.message import ParseError
+from carnet.ingest.parse import parse_addresses, parse_message
+from carnet.store.db import transaction
+from carnet.store.models import Event, FolderState, ParseFailure
 from conftest import ImapAccount
 from sqlalchemy import func, select
-
-from classify.triage import is_candidate
-from ingest.fetch import fetch_bodies, fetch_envelopes, parse_headers
-from ingest.message import ParseError
-from ingest.parse import parse_addresses, parse_message
-from store.db import transaction
-from store.models import Event, FolderState, ParseFailure
 
 ROOT = Path(__file__).resolve().parents[1]
 MIME_CORPUS = ROOT.parent / "shared" / "corpus" / "mime"

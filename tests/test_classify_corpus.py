@@ -7,12 +7,11 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-
-from classify import classify
-from classify.evaluate import Report, evaluate, render
-from classify.evidence import Context
-from ingest.message import ParseError
-from ingest.parse import parse_message
+from carnet.classify import classify
+from carnet.classify.evaluate import Report, evaluate, render
+from carnet.classify.evidence import Context
+from carnet.ingest.message import ParseError
+from carnet.ingest.parse import parse_message
 
 CORPUS = Path(__file__).parent / "corpus"
 MIME = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mime"

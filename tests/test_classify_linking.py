@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-from classify.linking import OpenApplication, Reply, link_reply
+from carnet.classify.linking import OpenApplication, Reply, link_reply
 
 APPLICATIONS = [
     OpenApplication("a1", "Acme", "Data Analyst", date(2025, 3, 1), frozenset({"m1@me"})),

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from classify import classify
-from classify.evidence import Context, Evidence
-from classify.mailbox import mailbox_name, without_places
-from classify.names import (
+from carnet.classify import classify
+from carnet.classify.evidence import Context, Evidence
+from carnet.classify.mailbox import mailbox_name, without_places
+from carnet.classify.names import (
     EXACT,
     INSIDE,
     PREFIX,
@@ -18,12 +17,13 @@ from classify.names import (
     names_in,
     registrable_label,
 )
-from classify.position import clean_position
-from classify.segment import segment_label, written_words
-from classify.signature import signature_names
-from classify.sites import places_in, without_site
-from classify.written import as_written
-from ingest.message import Message
+from carnet.classify.position import clean_position
+from carnet.classify.segment import segment_label, written_words
+from carnet.classify.signature import signature_names
+from carnet.classify.sites import places_in, without_site
+from carnet.classify.written import as_written
+from carnet.ingest.message import Message
+
 from tests.test_classify_rules import ME, incoming, mail
 
 CLEAN_CASES = [

@@ -10,17 +10,16 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-
-from classify import classify
-from classify.evidence import ApplicationType, Context, Kind
-from classify.extract import clean_position
-from classify.facts import read_facts
-from classify.rules.chain import chain
-from classify.tables import _bounded, _starts_with_word, lexicons
-from classify.text import fold, split_body
-from classify.triage import is_candidate
-from ingest.message import Address, Message
-from ingest.parse import parse_message
+from carnet.classify import classify
+from carnet.classify.evidence import ApplicationType, Context, Kind
+from carnet.classify.extract import clean_position
+from carnet.classify.facts import read_facts
+from carnet.classify.rules.chain import chain
+from carnet.classify.tables import _bounded, _starts_with_word, lexicons
+from carnet.classify.text import fold, split_body
+from carnet.classify.triage import is_candidate
+from carnet.ingest.message import Address, Message
+from carnet.ingest.parse import parse_message
 
 ME = "camille.durand@gmail.com"
 

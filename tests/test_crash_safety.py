@@ -26,6 +26,8 @@ from pathlib import Path
 import mailgen
 import pytest
 import synckit
+from carnet.store.db import transaction
+from carnet.store.models import Application, Event, FolderState, Mailbox, MessageLocation, ParseFailure, SourceMessage
 from conftest import ImapAccount
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,8 +36,6 @@ from typer.testing import CliRunner
 import carnet.pipeline
 from carnet.cli import app
 from carnet.runtime import Runtime
-from store.db import transaction
-from store.models import Application, Event, FolderState, Mailbox, MessageLocation, ParseFailure, SourceMessage
 
 KILLS = 12
 WAIT_BOUND = 90.0  # seconds a single `carnet sync` may take to make progress before the test fails

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from carnet.ingest.fetch import _header_fields
 
 from carnet import demo
-from ingest.fetch import _header_fields
 
 SAMPLE_EVIDENCE = ("Boulangerie Moreau", "L'Atelier Numérique", "Northwind", "Decathlon", "Leroy Merlin")
 LOOK_ALIKES = ("Indeed", "Apec", "LinkedIn", "Welcome to the Jungle", "Julie")

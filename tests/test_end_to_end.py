@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 
 import pytest
+from carnet.store.db import transaction
+from carnet.store.models import Mailbox
 from typer.testing import CliRunner
 
 from carnet.cli import app
 from carnet.demo import sample_messages
 from carnet.runtime import open_runtime
-from store.db import transaction
-from store.models import Mailbox
 from tests.conftest import ImapAccount
 
 runner = CliRunner()

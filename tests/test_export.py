@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from carnet.store.demarches import DEMARCHES
 from proofkit import SigningKey, World, Zone, dns_server, scenario, seed_and_sync
 
 from carnet.dovecot import Dovecot
-from store.demarches import DEMARCHES
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.folders import classify_folders
+from carnet.ingest.folders import classify_folders
 
 
 def roles(listing):

@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from carnet.store.chain import event_content, event_hash
+from carnet.store.db import make_engine, session_factory, transaction
+from carnet.store.models import Event, SourceMessage
 from proofkit import SigningKey, World, Zone, dns_server, scenario, seed_and_sync
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from carnet.dovecot import Dovecot
-from store.chain import event_content, event_hash
-from store.db import make_engine, session_factory, transaction
-from store.models import Event, SourceMessage
 
 
 @pytest.fixture

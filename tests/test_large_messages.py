@@ -18,11 +18,10 @@ from pathlib import Path
 import mailgen
 import pytest
 import synckit
+from carnet.store.db import transaction
+from carnet.store.models import Event, MessageLocation, SourceMessage
 from conftest import ImapAccount
 from sqlalchemy import select
-
-from store.db import transaction
-from store.models import Event, MessageLocation, SourceMessage
 
 MB = 1024 * 1024
 RSS_BOUND_KB = 400 * 1024

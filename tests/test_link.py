@@ -11,16 +11,16 @@ import socket
 from collections.abc import Callable
 
 import pytest
+from carnet.config.settings import load_settings
+from carnet.store.db import transaction
+from carnet.store.models import Mailbox
+from carnet.store.secrets import decrypt
 from clikit import carnet, carnet_env, link_args, stored_counts
 from conftest import DovecotFactory, ImapAccount
 from cryptography.fernet import Fernet
 
 from carnet.dovecot import Dovecot, free_port
 from carnet.runtime import open_runtime
-from config.settings import load_settings
-from store.db import transaction
-from store.models import Mailbox
-from store.secrets import decrypt
 
 
 def one_line(text: str) -> str:

@@ -6,11 +6,10 @@ import time
 from pathlib import Path
 
 import pytest
-
-from ingest.bounded import ELIDED_HEADER, SCAN_WINDOW, bound
-from ingest.html import html_to_text
-from ingest.message import ParseError
-from ingest.parse import parse_message
+from carnet.ingest.bounded import ELIDED_HEADER, SCAN_WINDOW, bound
+from carnet.ingest.html import html_to_text
+from carnet.ingest.message import ParseError
+from carnet.ingest.parse import parse_message
 
 MIME_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "mime"
 CORPUS_FILES = sorted(

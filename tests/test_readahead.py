@@ -6,8 +6,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-
-from ingest.readahead import read_ahead
+from carnet.ingest.readahead import read_ahead
 
 
 class Source:

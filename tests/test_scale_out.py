@@ -22,6 +22,10 @@ from pathlib import Path
 
 import pytest
 import synckit
+from carnet.store import leases
+from carnet.store.db import transaction
+from carnet.store.models import Mailbox
+from carnet.store.secrets import encrypt
 from conftest import ImapAccount
 from cryptography.fernet import Fernet
 from sqlalchemy import select
@@ -32,10 +36,6 @@ from carnet.dovecot import free_port
 from carnet.pipeline import sync_mailbox
 from carnet.runtime import Runtime
 from carnet.worker import _Heartbeat
-from store import leases
-from store.db import transaction
-from store.models import Mailbox
-from store.secrets import encrypt
 
 pytestmark = pytest.mark.slow
 

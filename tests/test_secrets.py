@@ -19,6 +19,11 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
+from carnet.config.i18n import t
+from carnet.config.settings import load_settings
+from carnet.store.db import transaction
+from carnet.store.models import Mailbox
+from carnet.store.secrets import SecretError, decrypt
 from clikit import carnet, carnet_argv, carnet_env, link_args
 from conftest import ImapAccount
 from cryptography.fernet import Fernet
@@ -31,11 +36,6 @@ from carnet import pipeline  # noqa: F401  (sets its loggers' levels at import, 
 from carnet.cli import app
 from carnet.dovecot import free_port
 from carnet.runtime import open_runtime
-from config.i18n import t
-from config.settings import load_settings
-from store.db import transaction
-from store.models import Mailbox
-from store.secrets import SecretError, decrypt
 
 SEEDED = ("sent-01-candidature-boulangerie.eml", "inbox-05-accuse-workday-decathlon.eml")
 

@@ -20,6 +20,9 @@ from typing import Any
 import mailgen
 import pytest
 import synckit
+from carnet.ingest.folders import Folder
+from carnet.store.db import transaction
+from carnet.store.models import FolderState, MessageLocation
 from conftest import DovecotFactory, ImapAccount
 from faultproxy import FaultProxy
 from sqlalchemy import select
@@ -30,9 +33,6 @@ from carnet.cli import app
 from carnet.dovecot import Dovecot
 from carnet.runtime import Runtime
 from carnet.worker import tick
-from ingest.folders import Folder
-from store.db import transaction
-from store.models import FolderState, MessageLocation
 
 MAIL = mailgen.mailbox(40, sample=12, duplicates=2)
 FAST = {"max_backoff": 1, "poll_interval": 3600, "batch_size": 4, "timeout": 2.0}

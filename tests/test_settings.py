@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from config.settings import SettingsError, load_settings
+from carnet.config.settings import SettingsError, load_settings
 
 
 def test_defaults_put_sqlite_in_the_data_dir(tmp_path: Path) -> None:

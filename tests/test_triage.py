@@ -11,13 +11,12 @@ import re
 from pathlib import Path
 
 import pytest
-
-from classify.evaluate import Label, load_labels
-from classify.evidence import Kind
-from classify.triage import is_candidate
-from ingest.fetch import TRIAGE_HEADERS, parse_headers
-from ingest.message import Address
-from ingest.parse import parse_addresses
+from carnet.classify.evaluate import Label, load_labels
+from carnet.classify.evidence import Kind
+from carnet.classify.triage import is_candidate
+from carnet.ingest.fetch import TRIAGE_HEADERS, parse_headers
+from carnet.ingest.message import Address
+from carnet.ingest.parse import parse_addresses
 
 CORPUS = Path(__file__).parent / "corpus"
 FIELDS = frozenset(name.lower() for name in TRIAGE_HEADERS.split())

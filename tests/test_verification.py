@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from carnet.config.settings import load_settings
+from carnet.ingest.dkim_check import KeyLookup, check_all, check_one
+from carnet.ingest.parse import parse_message
+from carnet.ingest.verify import prove
 from proofkit import SEEKER, SigningKey, World, Zone, dns_server, employer_mail, scenario, seed_and_sync
 
 from carnet.dovecot import Dovecot
-from config.settings import load_settings
-from ingest.dkim_check import KeyLookup, check_all, check_one
-from ingest.parse import parse_message
-from ingest.verify import prove
 
 
 @pytest.fixture(scope="module")

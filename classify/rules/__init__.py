@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from classify.evidence import Kind
-from classify.facts import Facts
+from carnet.classify.evidence import Kind
+from carnet.classify.facts import Facts
 
 
 @dataclass(frozen=True)

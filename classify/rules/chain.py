@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from classify.evidence import Kind
-from classify.facts import Facts
-from classify.rules import Rule, Signal
-from classify.rules.headers import (
+from carnet.classify.evidence import Kind
+from carnet.classify.facts import Facts
+from carnet.classify.rules import Rule, Signal
+from carnet.classify.rules.headers import (
     BulkHeaders,
     CalendarInvite,
     DeliveryReport,
@@ -15,7 +15,7 @@ from classify.rules.headers import (
     PersonalSender,
     TrackingSystemSender,
 )
-from classify.rules.outgoing import (
+from carnet.classify.rules.outgoing import (
     ApplicationSubject,
     ApplicationWording,
     CvAttachment,
@@ -23,7 +23,7 @@ from classify.rules.outgoing import (
     OutgoingReply,
     PersonalRecipient,
 )
-from classify.rules.phrases import (
+from carnet.classify.rules.phrases import (
     AcknowledgementPhrases,
     ColdOutreach,
     ConfirmationPhrases,

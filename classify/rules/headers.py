@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from classify.evidence import Kind
-from classify.facts import Facts
-from classify.rules import Rule, Signal
-from classify.tables import extraction
+from carnet.classify.evidence import Kind
+from carnet.classify.facts import Facts
+from carnet.classify.rules import Rule, Signal
+from carnet.classify.tables import extraction
 
 
 class BulkHeaders(Rule):

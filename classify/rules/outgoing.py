@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from classify.evidence import Kind
-from classify.facts import Facts
-from classify.rules import Rule, Signal
-from classify.tables import extraction, lexicons
+from carnet.classify.evidence import Kind
+from carnet.classify.facts import Facts
+from carnet.classify.rules import Rule, Signal
+from carnet.classify.tables import extraction, lexicons
 
 _CV_FILE = re.compile(
     r"\b(?:cv|c\.v|resume|résumé|curriculum|lettre[ _-]?de[ _-]?motivation|lm|cover[ _-]?letter|"

@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterator
 from typing import ClassVar
 
-from classify.evidence import Kind
-from classify.facts import Facts
-from classify.rules import Rule, Signal
-from classify.rules.negation import NEGATION_REACH, clause_before, has_cue, last_words
-from classify.tables import Lexicon, Phrases, lexicons
-from classify.text import flat
+from carnet.classify.evidence import Kind
+from carnet.classify.facts import Facts
+from carnet.classify.rules import Rule, Signal
+from carnet.classify.rules.negation import NEGATION_REACH, clause_before, has_cue, last_words
+from carnet.classify.tables import Lexicon, Phrases, lexicons
+from carnet.classify.text import flat
 
 
 class PhraseRule(Rule):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-
-from store.models import Base
+from carnet.store.models import Base
 
 connection = context.config.attributes["connection"]
 context.configure(
