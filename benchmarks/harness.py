@@ -25,7 +25,7 @@ from carnet.store import leases  # noqa: E402
 from carnet.store.db import transaction  # noqa: E402
 from carnet.store.mailboxes import link_mailbox  # noqa: E402
 
-from carnet.dovecot import Dovecot  # noqa: E402
+from carnet.demo.dovecot import Dovecot  # noqa: E402
 from carnet.pipeline import SyncReport, sync_mailbox  # noqa: E402
 from carnet.runtime import Runtime, open_runtime  # noqa: E402
 

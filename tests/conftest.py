@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 
-from carnet.dovecot import Dovecot, DovecotError, Snapshot
+from carnet.demo.dovecot import Dovecot, DovecotError, Snapshot
 
 PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=5"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
-from carnet.dovecot import Dovecot
+from carnet.demo.dovecot import Dovecot
 
 CORPUS = Path(__file__).parent / "corpus"
 SEEKER = "lea.martin@example.org"

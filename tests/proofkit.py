@@ -28,7 +28,7 @@ from dnslib.server import BaseResolver, DNSLogger, DNSServer
 from typer.testing import CliRunner
 
 from carnet.cli import app
-from carnet.dovecot import Dovecot
+from carnet.demo.dovecot import Dovecot
 
 SEEKER = "lea.martin@example.org"
 

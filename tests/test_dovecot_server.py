@@ -14,9 +14,9 @@ import pytest
 from imapclient import IMAPClient
 from imapclient.exceptions import LoginError
 
-from carnet import dovecot as dovecot_module
-from carnet.dovecot import Dovecot, DovecotUnavailable, port_open
-from carnet.pymap_server import PymapServer
+from carnet.demo import dovecot as dovecot_module
+from carnet.demo.dovecot import Dovecot, DovecotUnavailable, port_open
+from carnet.demo.pymap_server import PymapServer
 
 if TYPE_CHECKING:
     from conftest import DovecotFactory, ImapAccount

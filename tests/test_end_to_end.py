@@ -117,7 +117,7 @@ def test_french_sent_folder_and_unflagged_sent_items_are_both_found(imap_user_fr
     folders = imap_user_fr.folders()
     assert "\\Sent" in folders["Éléments envoyés"]
     assert "\\Sent" not in folders["Sent Items"]
-    raw_by_name = {path.name: path.read_bytes() for path in (files("carnet") / "demo_mail").iterdir()}
+    raw_by_name = {path.name: path.read_bytes() for path in (files("carnet.demo") / "mail").iterdir()}
     imap_user_fr.append("Éléments envoyés", raw_by_name["sent-01-candidature-boulangerie.eml"])
     imap_user_fr.append("Sent Items", raw_by_name["sent-03-application-northwind.eml"])
     link(imap_user_fr)

@@ -14,7 +14,7 @@ import pytest
 from carnet.store.demarches import DEMARCHES
 from proofkit import SigningKey, World, Zone, dns_server, scenario, seed_and_sync
 
-from carnet.dovecot import Dovecot
+from carnet.demo.dovecot import Dovecot
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from proofkit import SigningKey, World, Zone, dns_server, scenario, seed_and_syn
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from carnet.dovecot import Dovecot
+from carnet.demo.dovecot import Dovecot
 
 
 @pytest.fixture

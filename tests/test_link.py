@@ -19,7 +19,7 @@ from clikit import carnet, carnet_env, link_args, stored_counts
 from conftest import DovecotFactory, ImapAccount
 from cryptography.fernet import Fernet
 
-from carnet.dovecot import Dovecot, free_port
+from carnet.demo.dovecot import Dovecot, free_port
 from carnet.runtime import open_runtime
 
 

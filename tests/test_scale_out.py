@@ -32,7 +32,7 @@ from sqlalchemy import select
 from workerkit import Interval, WorkerProcess, overlaps, wait_until
 
 from carnet import worker as worker_module
-from carnet.dovecot import free_port
+from carnet.demo.dovecot import free_port
 from carnet.pipeline import sync_mailbox
 from carnet.runtime import Runtime
 from carnet.worker import _Heartbeat
@@ -88,7 +88,7 @@ def fleet(db_url: str, tmp_path: Path) -> Iterator[Fleet]:
 def seeded_user(new_imap_user) -> ImapAccount:
     account = new_imap_user()
     for folder, names in SEEDED.items():
-        raws = [(files("carnet") / "demo_mail" / name).read_bytes() for name in names]
+        raws = [(files("carnet.demo") / "mail" / name).read_bytes() for name in names]
         account.server.append_many(account.user, folder, raws)
     return account
 

@@ -34,7 +34,7 @@ from workerkit import wait_until
 
 from carnet import pipeline  # noqa: F401  (sets its loggers' levels at import, before the test lowers them)
 from carnet.cli import app
-from carnet.dovecot import free_port
+from carnet.demo.dovecot import free_port
 from carnet.runtime import open_runtime
 
 SEEDED = ("sent-01-candidature-boulangerie.eml", "inbox-05-accuse-workday-decathlon.eml")
@@ -42,7 +42,7 @@ SEEDED = ("sent-01-candidature-boulangerie.eml", "inbox-05-accuse-workday-decath
 
 def seed(account: ImapAccount) -> None:
     for name in SEEDED:
-        raw = (files("carnet") / "demo_mail" / name).read_bytes()
+        raw = (files("carnet.demo") / "mail" / name).read_bytes()
         account.append("Sent" if name.startswith("sent-") else "INBOX", raw)
 
 

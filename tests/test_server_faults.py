@@ -30,7 +30,7 @@ from typer.testing import CliRunner
 
 import carnet.pipeline
 from carnet.cli import app
-from carnet.dovecot import Dovecot
+from carnet.demo.dovecot import Dovecot
 from carnet.runtime import Runtime
 from carnet.worker import tick
 

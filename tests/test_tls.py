@@ -15,7 +15,7 @@ import pytest
 from clikit import carnet, link_args, stored_counts
 from conftest import DovecotFactory, ImapAccount
 
-from carnet.dovecot import Dovecot
+from carnet.demo.dovecot import Dovecot
 
 #: A sent application and an employer's rejection: two logbook entries.
 SEEDED = ("sent-01-candidature-boulangerie.eml", "inbox-07-refus-boulangerie.eml")
@@ -34,7 +34,7 @@ def tls_servers(dovecot_factory: DovecotFactory) -> dict[str, Dovecot]:
 def seed(account: ImapAccount) -> None:
     for name in SEEDED:
         account.append(
-            "Sent" if name.startswith("sent-") else "INBOX", (files("carnet") / "demo_mail" / name).read_bytes()
+            "Sent" if name.startswith("sent-") else "INBOX", (files("carnet.demo") / "mail" / name).read_bytes()
         )
 
 

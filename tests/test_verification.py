@@ -14,7 +14,7 @@ from carnet.ingest.parse import parse_message
 from carnet.ingest.verify import prove
 from proofkit import SEEKER, SigningKey, World, Zone, dns_server, employer_mail, scenario, seed_and_sync
 
-from carnet.dovecot import Dovecot
+from carnet.demo.dovecot import Dovecot
 
 
 @pytest.fixture(scope="module")

@@ -35,17 +35,17 @@ FOLDERS = {"sent": "Sent", "inbox": "INBOX"}
 
 def sample_messages() -> list[tuple[str, bytes]]:
     """(folder, raw bytes) of the sample mailbox, in file order."""
-    folder = files("carnet") / "demo_mail"
+    folder = files("carnet.demo") / "mail"
     names = sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".eml"))
     return [(FOLDERS[name.split("-", 1)[0]], (folder / name).read_bytes()) for name in names]
 
 
 def _server(root: Path) -> tuple[str, AbstractContextManager]:
     if shutil.which("dovecot") and os.geteuid() == 0:
-        from carnet.dovecot import Dovecot
+        from carnet.demo.dovecot import Dovecot
 
         return "Dovecot", Dovecot(root / "imap", folders={"Sent": "\\Sent"})
-    from carnet.pymap_server import PymapServer
+    from carnet.demo.pymap_server import PymapServer
 
     return "pymap", PymapServer()
 

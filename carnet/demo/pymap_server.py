@@ -18,7 +18,7 @@ from typing import IO
 
 from imapclient import IMAPClient
 
-from carnet.dovecot import ImapSeeding, logged_in, port_open
+from carnet.demo.dovecot import ImapSeeding, logged_in, port_open
 
 __all__ = ["PymapError", "PymapServer"]
 
