@@ -181,6 +181,46 @@ def demo(
     run_demo(keep)
 
 
+@app.command(help=t("help_serve"))
+def serve(
+    host: Annotated[str, typer.Option(help=t("opt_serve_host"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=t("opt_serve_port"))] = 8000,
+) -> None:
+    """The web app under uvicorn, until Ctrl-C; the worker stays `carnet run`."""
+    from carnet.web.serve import serve as serve_web
+
+    serve_web(_runtime(), host, port)
+
+
+user_app = typer.Typer(no_args_is_help=True, help=t("help_user"))
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add", help=t("help_user_add"))
+def user_add(
+    role: Annotated[str, typer.Option(help=t("opt_role"))],
+    email: Annotated[str, typer.Option(help=t("opt_email"))],
+    name: Annotated[str, typer.Option(help=t("opt_name"))] = "",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help=t("opt_password_stdin"))] = False,
+) -> None:
+    """Create a web account; the password is read from stdin, never from the command line."""
+    from carnet.store.accounts import AccountError, Role, create_account
+
+    if role not in {r.value for r in Role}:
+        _fail(t("bad_role", role=role))
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else ""
+    if not password:
+        _fail(t("password_missing_user"))
+    runtime = _runtime()
+    try:
+        with transaction(runtime.factory) as session:
+            account_id = create_account(session, Role(role), email, password, name).id
+    except AccountError as exc:
+        _fail(t(f"account_{exc.code}", email=email))
+    err.print(t("user_added", id=account_id, email=email.strip().lower(), role=role), highlight=False)
+    typer.echo(account_id)
+
+
 @app.command("eval", help=t("help_eval"))
 def eval_cmd(
     path: Annotated[Path, typer.Argument(help=t("opt_corpus"))],

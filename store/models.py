@@ -178,3 +178,73 @@ class Event(Base):
 
     application: Mapped[Application] = relationship(back_populates="events")
     source: Mapped[SourceMessage] = relationship()
+
+
+class Account(Base):
+    """A person who signs in to the web app: a seeker, a counsellor or an operator.
+
+    A seeker's account is linked to their `Seeker` row; `role` takes the values of
+    `carnet.store.accounts.Role`. Only the argon2id hash of the password is kept.
+    """
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(16), index=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    seeker_id: Mapped[int | None] = mapped_column(ForeignKey("seekers.id"), unique=True)
+    lang: Mapped[str | None] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    seeker: Mapped[Seeker | None] = relationship()
+
+
+class WebSession(Base):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+    account: Mapped[Account] = relationship()
+
+
+class LoginFailure(Base):
+    """A refused sign-in, keyed by `account:<email>` or `address:<client address>`, for throttling."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class Review(Base):
+    """A seeker's word on the logbook, chained like the events and never rewritten.
+
+    `action` takes the values of `carnet.store.reviews.Action`. A review of an event
+    names it and the event's hash at that moment; a declaration (an application made
+    in person, with no mail) names no event and carries its fields in `changes` (JSON).
+    """
+
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("seeker_id", "seq", name="uq_review_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
+    event_hash: Mapped[str | None] = mapped_column(String(64))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    author: Mapped[str] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(32))
+    changes: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seq: Mapped[int] = mapped_column(Integer)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

@@ -180,3 +180,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             yield PG_URL.format(name=name)
         finally:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+# -- web app (the fixtures live in tests/webkit.py) ------------------------------------
+
+from webkit import browser, make_account, web_app, web_runtime  # noqa: E402, F401

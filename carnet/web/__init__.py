@@ -1,0 +1,1 @@
+"""The web app: server-rendered pages for seekers, counsellors and the operator."""

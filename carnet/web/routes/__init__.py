@@ -1,0 +1,7 @@
+"""The app's routers, in the order they are included (see carnet/web/README.md)."""
+
+from __future__ import annotations
+
+from carnet.web.routes import journal, public
+
+ROUTERS = [public.router, journal.router]

@@ -1,0 +1,49 @@
+"""Rendering pages: Jinja2 with autoescaping, and what every page's template receives."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from importlib.resources import files
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+from starlette.responses import HTMLResponse
+
+from carnet.web.i18n import translator
+
+templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(str(files("carnet.web") / "templates")),
+                                            autoescape=True))
+
+
+def _day(value: date | datetime | None, lang: str = "fr") -> str:
+    if value is None:
+        return "—"
+    return value.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
+
+
+def _moment(value: datetime | None, lang: str = "fr") -> str:
+    if value is None:
+        return "—"
+    return value.strftime("%d/%m/%Y %H:%M UTC" if lang == "fr" else "%Y-%m-%d %H:%M UTC")
+
+
+templates.env.filters["day"] = _day
+templates.env.filters["moment"] = _moment
+
+
+def page_language(request: Request) -> str:
+    return getattr(request.state, "lang", "fr")
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """The page `template` with the request's language, account and CSRF token."""
+    lang = page_language(request)
+    base = {
+        "lang": lang,
+        "t": translator(lang),
+        "account": getattr(request.state, "account", None),
+        "csrf_token": getattr(request.state, "csrf", ""),
+    }
+    return templates.TemplateResponse(request, template, base | context, status_code=status_code)
