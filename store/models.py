@@ -8,7 +8,7 @@ Only evidence messages are kept; everything else is read and forgotten.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -16,11 +16,14 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -49,7 +52,11 @@ class Mailbox(Base):
     port: Mapped[int] = mapped_column(Integer)
     security: Mapped[str] = mapped_column(String(16))
     username: Mapped[str] = mapped_column(String(320))
+    #: Encrypted under CARNET_SECRET_KEY: the password, or for an OAuth2 login the grant's refresh token.
     secret: Mapped[bytes] = mapped_column(LargeBinary)
+    #: How Carnet logs in: `password`, or `oauth` through `oauth_provider` (a `carnet.oauth.providers.OAuthKind`).
+    login: Mapped[str] = mapped_column(String(16), default="password", server_default="password")
+    oauth_provider: Mapped[str | None] = mapped_column(String(32))
     addresses: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="active", index=True)
     next_due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
@@ -248,3 +255,65 @@ class Review(Base):
     seq: Mapped[int] = mapped_column(Integer)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class UtcDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every backend (SQLite hands back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=UTC)
+
+
+class Consent(Base):
+    """A seeker's grant of access to one counsellor, from `granted_at` until `revoked_at`.
+
+    Revoking sets `revoked_at` and keeps the row: the seeker keeps the history. At
+    most one grant per seeker and counsellor is active at a time.
+    """
+
+    __tablename__ = "consents"
+    __table_args__ = (
+        Index("uq_consent_active", "seeker_id", "counsellor_id", unique=True,
+              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id", ondelete="CASCADE"), index=True)
+    counsellor_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ConsentCode(Base):
+    """A one-time code a counsellor hands a seeker to be granted access; only its SHA-256 is kept."""
+
+    __tablename__ = "consent_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counsellor_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    used_by_seeker_id: Mapped[int | None] = mapped_column(ForeignKey("seekers.id", ondelete="SET NULL"))
+
+
+class AccessRecord(Base):
+    """One counsellor view of a seeker's page or file (`what` takes `carnet.store.access_log.Access`)."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_seeker_at", "seeker_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id", ondelete="CASCADE"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"), index=True)
+    viewer_email: Mapped[str] = mapped_column(String(320))
+    viewer_name: Mapped[str] = mapped_column(String(200), default="")
+    what: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
