@@ -82,4 +82,5 @@ def _row(event: Event, source: SourceMessage, seeker: str) -> LogbookRow:
 
 
 def mailbox_ids(session: Session) -> list[int]:
-    return list(session.scalars(select(Mailbox.id).order_by(Mailbox.id)))
+    """Every linked mailbox (a mailbox its seeker removed has no secret left to sync with)."""
+    return list(session.scalars(select(Mailbox.id).where(Mailbox.status != "removed").order_by(Mailbox.id)))

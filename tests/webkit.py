@@ -8,6 +8,7 @@ PostgreSQL); `web_app` builds the app on it; `browser()` is a new TestClient
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -87,6 +88,11 @@ def csrf_of(client: TestClient) -> str:
         client.get("/login")
         token = client.cookies.get("carnet_csrf")
     return token
+
+
+def shown(response) -> str:
+    """The page's text as a reader sees it: HTML entities decoded (the markup is kept)."""
+    return html.unescape(response.text)
 
 
 def form_token(html: str) -> str:

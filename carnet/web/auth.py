@@ -12,6 +12,7 @@ Someone not signed in is sent to `/login`; an account of another role gets a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
@@ -48,10 +49,22 @@ def _public(request: Request) -> None:
     request.state.account = None
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking, as templates see it: a copy that outlives the request's transaction."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    seeker_id: int | None
+
+
 def current_account(request: Request, db: Database) -> Account | None:
-    """The signed-in account, or None; also kept on `request.state.account` for templates."""
+    """The signed-in account, or None; a `Viewer` copy is kept on `request.state.account` for templates."""
     account = account_for(db, request.cookies.get(SESSION_COOKIE))
-    request.state.account = account
+    request.state.account = account and Viewer(account.id, account.email, account.name, account.role,
+                                               account.seeker_id)
     chose = "lang" in request.query_params or LANG_COOKIE in request.cookies
     if account is not None and account.lang and not chose:
         request.state.lang = account.lang

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from carnet.web.routes import journal, public
+from carnet.web.routes import journal, mailboxes, public
 
-ROUTERS = [public.router, journal.router]
+ROUTERS = [public.router, journal.router, mailboxes.router]
