@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from carnet.web.routes import journal, mailboxes, public
+from carnet.web.routes import counsellor, journal, mailboxes, operator, public, sharing
 
-ROUTERS = [public.router, journal.router, mailboxes.router]
+ROUTERS = [public.router, journal.router, mailboxes.router, sharing.router, counsellor.router, operator.router]
