@@ -33,11 +33,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carnet import report_pdf
-from carnet.ingest.alignment import aligned
-from carnet.ingest.dkim_check import check_offline
+from carnet.ingest.verify import RecheckFailure, StoredDkim, recheck_dkim
 from carnet.store.chain import event_content, event_hash
 from carnet.store.demarches import DEMARCHES
-from carnet.store.integrity import from_domain
 from carnet.store.logbook import LogbookRow, logbook_rows
 from carnet.store.models import Event, Mailbox, Seeker, SourceMessage
 
@@ -257,16 +255,15 @@ def proof_problems(item: dict[str, Any], files: dict[str, bytes]) -> tuple[list[
 
 
 def _export_dkim_problem(raw: bytes, verification: str, dkim: dict[str, Any]) -> str | None:
-    if verification != "dkim" and dkim["result"] != "pass":
+    problem = recheck_dkim(raw, verification, StoredDkim(dkim["result"], dkim["domain"], dkim["selector"],
+                                                         dkim["key_record"]))
+    if problem is None:
         return None
-    if not (dkim["domain"] and dkim["selector"] and dkim["key_record"]):
+    if problem.failure is RecheckFailure.NO_KEY_RECORD:
         return "sans enregistrement de clé"
-    check = check_offline(raw, dkim["domain"], dkim["selector"], dkim["key_record"])
-    if check.result != "pass":
-        return f"ne se vérifie pas avec la clé conservée ({check.result}: {check.reason})"
-    if verification == "dkim" and not aligned(check.domain, [from_domain(raw)]):
-        return f"{check.domain} n'est pas aligné avec l'expéditeur"
-    return None
+    if problem.failure is RecheckFailure.DOES_NOT_VERIFY:
+        return f"ne se vérifie pas avec la clé conservée ({problem.check.result}: {problem.check.reason})"
+    return f"{problem.check.domain} n'est pas aligné avec l'expéditeur"
 
 
 def chain_problems(proofs: list[dict[str, Any]]) -> Iterator[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from carnet.classify import extract
 from carnet.classify.company import Company, from_entities, rule_company
-from carnet.classify.evidence import ApplicationType, Context, Evidence, Kind
+from carnet.classify.evidence import ApplicationType, Context, Direction, Evidence, Kind
 from carnet.classify.facts import Facts, read_facts
 from carnet.classify.nlp import entities
 from carnet.classify.rules.chain import run_chain
@@ -25,6 +25,7 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "ApplicationType",
     "Context",
+    "Direction",
     "Evidence",
     "Kind",
     "classify",
@@ -92,4 +93,5 @@ def _finish(draft: _Draft, company: Company | None) -> Evidence:
         channel=extract.channel(facts),
         application_type=extract.application_type(facts, kind),
         relay=facts.relay.name if facts.relay else None,
+        direction=Direction.OUTGOING if facts.outgoing else Direction.INCOMING,
     )

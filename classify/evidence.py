@@ -16,6 +16,13 @@ class Kind(StrEnum):
     NONE = "none"
 
 
+class Direction(StrEnum):
+    """Whether the seeker sent the message or received it."""
+
+    INCOMING = "incoming"
+    OUTGOING = "outgoing"
+
+
 class ApplicationType(StrEnum):
     AD_RESPONSE = "ad_response"
     SPONTANEOUS = "spontaneous"
@@ -44,6 +51,8 @@ class Evidence:
     channel: str = "email"
     application_type: ApplicationType | None = None
     relay: str | None = None
+    #: Decided once, from the folder and the seeker's addresses (`classify.facts.is_outgoing`).
+    direction: Direction = Direction.INCOMING
 
     @property
     def is_evidence(self) -> bool:

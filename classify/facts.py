@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -12,8 +13,9 @@ from carnet.classify.text import Body, flat, split_body
 from carnet.ingest.message import Address, Message
 
 SENT_ROLES = frozenset({"sent", "\\sent"})
-_REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|tr|fwd?|wg)\s*(?:\[\d+\])?\s*:", re.I)
-_BULK_HEADERS = ("list-unsubscribe", "list-id")
+#: "Re:", "TR:", "Fwd:", "AW:"… at the start of a subject: the message answers or forwards another.
+REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|tr|fwd?|wg)\s*(?:\[\d+\])?\s*:", re.I)
+BULK_HEADERS = ("list-unsubscribe", "list-id")
 
 
 @dataclass(frozen=True)
@@ -51,17 +53,26 @@ def read_facts(message: Message, context: Context) -> Facts:
         subject=flat(message.subject),
         text=flat(f"{message.subject} .\n{body.decisive}"),
         body=body,
-        bulk=_is_bulk(message),
-        is_reply=bool(message.in_reply_to or _REPLY_SUBJECT.match(message.subject)),
+        bulk=is_bulk(message.header),
+        is_reply=bool(message.in_reply_to or REPLY_SUBJECT.match(message.subject)),
         addressed=not context.me or any(a.email in context.me for a in (*message.to, *message.cc)),
     )
 
 
 def is_outgoing(message: Message, context: Context) -> bool:
     """Sent by the seeker: found in a sent folder, or from one of their addresses."""
-    role = (context.folder_role or "").lower()
-    sender = message.sender.email if message.sender else ""
-    return role in SENT_ROLES or sender in context.me
+    return is_seekers(message.sender, context.folder_role, context.me)
+
+
+def is_seekers(sender: Address | None, folder_role: str | None, me: frozenset[str]) -> bool:
+    """The one answer to "is this the seeker's own mail?", for triage and rules alike."""
+    return (folder_role or "").lower() in SENT_ROLES or (sender is not None and sender.email in me)
+
+
+def is_bulk(header: Callable[[str], str | None]) -> bool:
+    """Sent to a list or in bulk, from the headers `header(name)` answers (lower-case names)."""
+    precedence = (header("precedence") or "").strip().lower()
+    return precedence in {"bulk", "list", "junk"} or any(header(name) for name in BULK_HEADERS)
 
 
 def find_relay(domain: str) -> Relay | None:
@@ -78,11 +89,6 @@ def find_relay(domain: str) -> Relay | None:
 def _counterpart(message: Message, me: frozenset[str]) -> Address | None:
     others = [a for a in (*message.to, *message.cc) if a.email not in me]
     return others[0] if others else None
-
-
-def _is_bulk(message: Message) -> bool:
-    precedence = (message.header("precedence") or "").lower()
-    return precedence in {"bulk", "list", "junk"} or any(message.header(h) for h in _BULK_HEADERS)
 
 
 @cache

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from carnet.classify.facts import SENT_ROLES, find_relay
+from carnet.classify.facts import REPLY_SUBJECT, find_relay, is_bulk, is_seekers
 from carnet.classify.tables import extraction
 from carnet.classify.text import fold
 from carnet.ingest.message import Address
@@ -32,7 +32,6 @@ _JOB_WORDS = re.compile(
     r"talent|resume|vacanc|assessment|onboarding|next steps?|opportunity|\bhr\b|people team|"
     r"recruit|screen|availability|candidacy|welcome to the team"
 )
-_REPLY = re.compile(r"^\s*(?:re|aw|sv|tr|fwd?|fw|wg)\s*(?:\[\d+\])?\s*:", re.I)
 _AUTOMATED = re.compile(r"no-?reply|do-?not-?reply|ne-?pas-?repondre|notification|mailer|news|info@")
 _BILLING = re.compile(r"^(?:factur|billing|invoice|receipt|recu|commande|order|livraison|shipping|delivery|paiement|"
                       r"payment)[^@]*@")
@@ -41,14 +40,13 @@ _ALERT = re.compile(r"\b\d+\+? (?:new|nouveaux|nouvelles) (?:\w+ )?(?:jobs?|offr
                     r"alerte emploi|recommended jobs")
 _APPLICATION_WORDS = re.compile(r"candidat|applica|appl(?:y|ied)|postul|entretien|interview|refus|reject|retenu")
 _THREAD_HEADERS = ("in-reply-to", "references")
-_BULK_HEADERS = ("list-unsubscribe", "list-id")
 
 
 def is_candidate(subject: str, sender: Address | None, headers: Mapping[str, str],
                  folder_role: str | None, me: frozenset[str]) -> bool:
     """True unless the headers show the message cannot be evidence (see the module doc)."""
     lowered = {name.lower(): value for name, value in headers.items()}
-    if _is_seekers(sender, folder_role, me) or _is_thread(subject, lowered):
+    if is_seekers(sender, folder_role, me) or _is_thread(subject, lowered):
         return True
     if _is_board_alert(subject, sender, lowered) or _is_billing(sender):
         return False
@@ -56,7 +54,7 @@ def is_candidate(subject: str, sender: Address | None, headers: Mapping[str, str
         return True
     if _JOB_WORDS.search(fold(f"{subject} {sender.name if sender else ''}")):
         return True
-    return not (_is_bulk(lowered) or (_is_personal_or_automated(sender) and not _names_a_business(sender)))
+    return not (is_bulk(lowered.get) or (_is_personal_or_automated(sender) and not _names_a_business(sender)))
 
 
 def _names_a_business(sender: Address | None) -> bool:
@@ -69,17 +67,13 @@ def _names_a_business(sender: Address | None) -> bool:
     return bool(name and name[0] in heads) or any(local.startswith(head) for head in heads)
 
 
-def _is_seekers(sender: Address | None, folder_role: str | None, me: frozenset[str]) -> bool:
-    return (folder_role or "").lower() in SENT_ROLES or (sender is not None and sender.email in me)
-
-
 def _is_thread(subject: str, headers: Mapping[str, str]) -> bool:
-    return bool(_REPLY.match(subject)) or any(headers.get(h) for h in _THREAD_HEADERS)
+    return bool(REPLY_SUBJECT.match(subject)) or any(headers.get(h) for h in _THREAD_HEADERS)
 
 
 def _is_board_alert(subject: str, sender: Address | None, headers: Mapping[str, str]) -> bool:
     """A job board's bulk list of offers: not evidence, unless it names an application."""
-    if sender is None or find_relay(sender.domain) is None or not _is_bulk(headers):
+    if sender is None or find_relay(sender.domain) is None or not is_bulk(headers.get):
         return False
     folded = fold(subject)
     return bool(_ALERT.search(folded)) and not _APPLICATION_WORDS.search(folded)
@@ -87,11 +81,6 @@ def _is_board_alert(subject: str, sender: Address | None, headers: Mapping[str, 
 
 def _is_billing(sender: Address | None) -> bool:
     return sender is not None and bool(_BILLING.search(sender.email))
-
-
-def _is_bulk(headers: Mapping[str, str]) -> bool:
-    precedence = headers.get("precedence", "").strip().lower()
-    return precedence in {"bulk", "list", "junk"} or any(headers.get(h) for h in _BULK_HEADERS)
 
 
 def _is_personal_or_automated(sender: Address | None) -> bool:

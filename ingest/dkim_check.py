@@ -57,9 +57,10 @@ class KeyLookup:
         self.timeout = timeout
         self.record: bytes | None = None
         self.failure: str | None = None
+        self.asked = False
 
     def __call__(self, name: bytes | str, timeout: float = DNS_TIMEOUT) -> bytes | None:
-        self.record, self.failure = None, None
+        self.record, self.failure, self.asked = None, None, True
         qname = name.decode("ascii") if isinstance(name, bytes) else name
         try:
             self.record = _query_txt(self._resolver(), qname, min(timeout, self.timeout))
@@ -87,8 +88,10 @@ class StoredKey:
 
     def __init__(self, record: str) -> None:
         self.record = record.encode("ascii", "replace")
+        self.asked = False
 
     def __call__(self, name: bytes | str, timeout: float = DNS_TIMEOUT) -> bytes:
+        self.asked = True
         return self.record
 
 
@@ -164,7 +167,9 @@ def check_one(raw: bytes, index: int, lookup: KeyLookup | StoredKey) -> DkimChec
     try:
         ok = verifier.verify(idx=index, dnsfunc=lookup)
     except dkim.ValidationError as exc:
-        result = "fail" if "body hash mismatch" in str(exc) else "permerror"
+        # dkimpy checks the signature's own fields before it asks for the key (permerror),
+        # and the body hash after it has one: a mismatch there is a failed signature.
+        result = "fail" if lookup.asked and lookup.record is not None else "permerror"
         return _check(result, verifier, lookup, str(exc))
     except (dkim.DKIMException, ValueError) as exc:
         return _check("permerror", verifier, lookup, f"{type(exc).__name__}: {exc}")

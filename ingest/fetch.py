@@ -25,6 +25,7 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import hashlib
+import re
 import zlib
 from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ CHUNK_BYTES = 4 * 1024 * 1024
 #: How much of each text part of an oversized message is read to classify it.
 MAX_TEXT_PART_BYTES = 1024 * 1024
 _READABLE = {(b"text", b"plain"), (b"text", b"html")}
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 
 
 @dataclass(frozen=True)
@@ -74,12 +76,14 @@ class Partial:
 
 @dataclass(frozen=True)
 class Streamed:
-    """A whole message read in pieces: its SHA-256, size, and zlib-compressed bytes
-    (left in the bytearray they were built in: turning it into bytes would copy it)."""
+    """A whole message read in pieces: its SHA-256, size, zlib-compressed bytes
+    (left in the bytearray they were built in: turning it into bytes would copy it),
+    and its header as the first piece holds it."""
 
     sha256: str
     size: int
     compressed: bytearray
+    header: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -267,13 +271,20 @@ def _part_header(leaf: BodyData) -> bytes:
 
 def stream_message(client: imapclient.IMAPClient, uid: int, chunk: int = CHUNK_BYTES) -> Streamed:
     """The whole message in `chunk`-sized partial fetches, hashed and compressed on the way."""
-    digest, packer, packed, offset = hashlib.sha256(), zlib.compressobj(6), bytearray(), 0
+    digest, packer, packed, offset, header = hashlib.sha256(), zlib.compressobj(6), bytearray(), 0, b""
     while True:
         data = client.fetch([uid], [f"BODY.PEEK[]<{offset}.{chunk}>"]).get(uid, {}).get(f"BODY[]<{offset}>".encode())
+        header = header or _header_block(data or b"")
         digest.update(data or b"")
         packed += packer.compress(data or b"")
         offset += len(data or b"")
         if not data or len(data) < chunk:
             break
     packed += packer.flush()
-    return Streamed(digest.hexdigest(), offset, packed)
+    return Streamed(digest.hexdigest(), offset, packed, header)
+
+
+def _header_block(data: bytes) -> bytes:
+    """The header of a message whose first bytes are `data`, blank line included."""
+    blank = _BLANK_LINE.search(data)
+    return data[: blank.end()] if blank else data

@@ -5,49 +5,57 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from importlib.resources import files
 
-_SPECIAL_USE = {
-    b"\\sent": "sent",
-    b"\\drafts": "drafts",
-    b"\\trash": "trash",
-    b"\\junk": "junk",
-    b"\\archive": "archive",
-    b"\\all": "all",
-    b"\\flagged": "flagged",
-    b"\\important": "important",
-}
+
+class FolderRole(StrEnum):
+    """What a folder holds; stored as these strings (`FolderState.role`)."""
+
+    INBOX = "inbox"
+    SENT = "sent"
+    DRAFTS = "drafts"
+    TRASH = "trash"
+    JUNK = "junk"
+    ARCHIVE = "archive"
+    ALL = "all"
+    FLAGGED = "flagged"
+    IMPORTANT = "important"
+
+
+#: The SPECIAL-USE flags (RFC 6154) are the roles' names: \\Sent, \\Drafts, …
+_SPECIAL_USE = {f"\\{role}".encode(): role for role in FolderRole if role is not FolderRole.INBOX}
 
 
 @dataclass(frozen=True)
 class Folder:
     name: str
-    role: str | None
+    role: FolderRole | None
 
 
 @dataclass(frozen=True)
 class FolderTable:
-    roles: dict[str, str]
-    skip: frozenset[str]
+    roles: dict[str, FolderRole]
+    skip: frozenset[FolderRole]
 
 
 @cache
 def folder_table() -> FolderTable:
     """The localized-names table from `config/folders.toml`."""
     data = tomllib.loads((files("carnet.config") / "folders.toml").read_text(encoding="utf-8"))
-    roles = {name.casefold(): role for role, names in data["roles"].items() for name in names}
-    return FolderTable(roles=roles, skip=frozenset(data["skip"]))
+    roles = {name.casefold(): FolderRole(role) for role, names in data["roles"].items() for name in names}
+    return FolderTable(roles=roles, skip=frozenset(FolderRole(role) for role in data["skip"]))
 
 
-def folder_role(name: str, flags: Iterable[bytes], delimiter: str | None, table: FolderTable) -> str | None:
+def folder_role(name: str, flags: Iterable[bytes], delimiter: str | None, table: FolderTable) -> FolderRole | None:
     """The role of one folder: announced SPECIAL-USE wins, else its name."""
     for flag in flags:
         role = _SPECIAL_USE.get(flag.lower())
         if role:
             return role
     if name.upper() == "INBOX":
-        return "inbox"
+        return FolderRole.INBOX
     leaf = name.rsplit(delimiter, 1)[-1] if delimiter else name
     return table.roles.get(name.casefold()) or table.roles.get(leaf.casefold())
 
@@ -71,5 +79,5 @@ def classify_folders(
 
 def _sync_order(folder: Folder) -> tuple[int, str]:
     """Sent first: replies link to applications, so applications should be known first."""
-    order = {"sent": 0, "inbox": 1}.get(folder.role or "", 2)
+    order = {FolderRole.SENT: 0, FolderRole.INBOX: 1}.get(folder.role, 2)
     return order, folder.name

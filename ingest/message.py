@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -60,18 +61,30 @@ class Message:
         return values[0] if values else None
 
 
+class ProofLevel(StrEnum):
+    """How strongly an entry is proved, strongest first; stored as these strings.
+
+    `dkim`: a signature Carnet verified, aligned with the sender; `provider`: the
+    seeker's trusted provider saw an aligned DKIM pass; `thread`: a reply to a
+    message the seeker sent (decided by the store); `none`."""
+
+    DKIM = "dkim"
+    PROVIDER = "provider"
+    THREAD = "thread"
+    NONE = "none"
+
+
 @dataclass(frozen=True)
 class Proof:
-    """What was verified at ingestion (DKIM, provider results); `level` is `dkim`, `provider` or `none`."""
+    """What was verified at ingestion (DKIM, provider results); `level` is never `thread` here."""
 
-    level: str = "none"
+    level: ProofLevel = ProofLevel.NONE
     auth_results: str | None = None
     dkim_result: str | None = None
     dkim_domain: str | None = None
     dkim_selector: str | None = None
     dkim_key_record: str | None = None
     dkim_aligned: bool | None = None
-
 
 
 class ParseError(Exception):

@@ -21,19 +21,16 @@ it with an earlier one.
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
-import email.utils
 import hashlib
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from carnet.config.i18n import t
-from carnet.ingest.alignment import aligned
-from carnet.ingest.dkim_check import check_offline
+from carnet.ingest.verify import RecheckFailure, StoredDkim, recheck_dkim
 from carnet.store.chain import GENESIS, event_content, event_hash
 from carnet.store.models import Event, Seeker, SourceMessage
+from carnet.store.reviews import review_breaks
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -85,6 +82,7 @@ def verify_seeker(session: Session, seeker: Seeker) -> ChainReport:
     report.breaks.extend(chain_breaks(events))
     for event, source in events:
         report.breaks.extend(source_breaks(event, source))
+    report.breaks.extend(Break(item.kind, item.seq, item.review_id) for item in review_breaks(session, seeker.id))
     report.breaks.sort(key=lambda item: (item.seq, item.kind))
     return report
 
@@ -132,20 +130,12 @@ def source_breaks(event: Event, source: SourceMessage) -> Iterator[Break]:
 
 def dkim_problem(raw: bytes, verification: str, source: SourceMessage) -> str | None:
     """Why a claimed DKIM proof no longer holds offline, or None when it holds (or none is claimed)."""
-    if verification != "dkim" and source.dkim_result != "pass":
+    stored = StoredDkim(source.dkim_result, source.dkim_domain, source.dkim_selector, source.dkim_key_record)
+    problem = recheck_dkim(raw, verification, stored)
+    if problem is None:
         return None
-    if not (source.dkim_domain and source.dkim_selector and source.dkim_key_record):
+    if problem.failure is RecheckFailure.NO_KEY_RECORD:
         return "no stored key record"
-    check = check_offline(raw, source.dkim_domain, source.dkim_selector, source.dkim_key_record)
-    if check.result != "pass":
-        return f"{check.result}: {check.reason}"
-    if verification == "dkim" and not aligned(check.domain, [from_domain(raw)]):
-        return f"{check.domain} is not aligned with From"
-    return None
-
-
-def from_domain(raw: bytes) -> str | None:
-    """The From domain as the signed headers say, not as a database column says."""
-    headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
-    address = email.utils.parseaddr(str(headers.get("From", "")))[1]
-    return address.rpartition("@")[2].lower() or None
+    if problem.failure is RecheckFailure.DOES_NOT_VERIFY:
+        return f"{problem.check.result}: {problem.check.reason}"
+    return f"{problem.check.domain} is not aligned with From"

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from carnet.classify.evidence import Evidence, Kind
-from carnet.ingest.message import Message, Proof
+from carnet.classify.evidence import Direction, Evidence, Kind
+from carnet.ingest.message import Message, Proof, ProofLevel
 from carnet.store.chain import GENESIS, event_content, event_hash
 from carnet.store.demarches import demarche_code
 from carnet.store.linking import Linker, batch_replies
@@ -35,9 +35,12 @@ class Observed:
     raw: bytes
     message: Message
     evidence: Evidence
-    outgoing: bool
     proof: Proof = field(default_factory=Proof)
     compressed: bytes | bytearray | None = None
+
+    @property
+    def outgoing(self) -> bool:
+        return self.evidence.direction is Direction.OUTGOING
 
     def stored_bytes(self) -> bytes | bytearray:
         return self.compressed if self.compressed is not None else zlib.compress(self.raw, 6)
@@ -228,11 +231,11 @@ def _add_event(session: Session, chain: _Chain, source: SourceMessage, item: Obs
     return event
 
 
-def _verification(session: Session, seeker_id: int, item: Observed) -> str:
+def _verification(session: Session, seeker_id: int, item: Observed) -> ProofLevel:
     """The strongest proof held: DKIM or provider results first, then the thread."""
-    if item.proof.level != "none" or item.outgoing or item.evidence.kind is Kind.APPLICATION:
+    if item.proof.level is not ProofLevel.NONE or item.outgoing or item.evidence.kind is Kind.APPLICATION:
         return item.proof.level
-    return "thread" if replies_to_seeker(session, seeker_id, item.message) else "none"
+    return ProofLevel.THREAD if replies_to_seeker(session, seeker_id, item.message) else ProofLevel.NONE
 
 
 def replies_to_seeker(session: Session, seeker_id: int, message: Message) -> bool:

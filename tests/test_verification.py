@@ -11,7 +11,7 @@ import pytest
 from carnet.config.settings import load_settings
 from carnet.ingest.dkim_check import KeyLookup, check_all, check_one
 from carnet.ingest.parse import parse_message
-from carnet.ingest.verify import prove
+from carnet.ingest.verify import ProofPolicy, prove
 from proofkit import SEEKER, SigningKey, World, Zone, dns_server, employer_mail, scenario, seed_and_sync
 
 from carnet.demo.dovecot import Dovecot
@@ -125,7 +125,7 @@ def test_dns_timeout_is_temperror(signed, silent_dns: str) -> None:
 def test_bad_dns_server_setting_is_temperror(signed, tmp_path: Path) -> None:
     raw = _signed_reply(signed[0])
     settings = load_settings({"CARNET_DATA_DIR": str(tmp_path), "CARNET_DNS_SERVERS": "127.0.0.1:notaport"})
-    proof = prove(raw, parse_message(raw), settings)
+    proof = prove(raw, parse_message(raw), ProofPolicy.of(settings))
     assert (proof.level, proof.dkim_result) == ("none", "temperror")
 
 

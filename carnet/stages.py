@@ -1,0 +1,101 @@
+"""The stages of a sync after the IMAP walk: parse → classify → prove, each with typed input and output.
+
+Folders and batches come from `ingest.walk`; recording is `store.recording.record_batch`.
+No stage here needs an IMAP connection: a message read from a file goes through
+them as a `Raw` with no `partial`, and only an oversized message's proof asks
+for its whole bytes (`whole`). Stages are pure but for `prove`'s DNS look-ups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from carnet.classify import classify_many
+from carnet.classify.evidence import Context, Direction, Evidence
+from carnet.ingest import verify
+from carnet.ingest.fetch import Batch, Partial, Streamed
+from carnet.ingest.folders import FolderRole
+from carnet.ingest.message import Message, ParseError, Proof
+from carnet.ingest.parse import parse_message
+from carnet.ingest.verify import ProofPolicy
+from carnet.store.recording import Failure, Observed
+
+
+@dataclass(frozen=True)
+class Raw:
+    """One message's bytes as read; for a `Partial`, its reduced form (header and text parts)."""
+
+    uid: int
+    raw: bytes
+    partial: Partial | None = None
+
+
+@dataclass(frozen=True)
+class Parsed:
+    uid: int
+    raw: bytes
+    message: Message
+    partial: Partial | None = None
+
+
+@dataclass(frozen=True)
+class Classified:
+    """A message that is evidence, and the evidence it gives."""
+
+    parsed: Parsed
+    evidence: Evidence
+
+
+def raws(batch: Batch) -> list[Raw]:
+    """A batch's messages read whole or in part, in UID order."""
+    items = [Raw(f.uid, f.raw) for f in batch.fetched] + [Raw(p.uid, p.reduced, p) for p in batch.partial]
+    return sorted(items, key=lambda item: item.uid)
+
+
+def parse(items: Sequence[Raw]) -> tuple[list[Parsed], list[Failure]]:
+    """Messages parsed in order; those that cannot be are failures, recorded, never retried blindly."""
+    parsed: list[Parsed] = []
+    failures: list[Failure] = []
+    for item in items:
+        try:
+            message = parse_message(item.raw)
+        except ParseError as exc:
+            failures.append(Failure(item.uid, str(exc)))
+            continue
+        if item.partial is not None:
+            message = replace(message, size=item.partial.size,
+                              attachments=message.attachments + item.partial.attachments)
+        parsed.append(Parsed(item.uid, item.raw, message, item.partial))
+    return parsed, failures
+
+
+def sent_addresses(folder_role: str | None, messages: Sequence[Message]) -> frozenset[str]:
+    """The seeker's own addresses a batch of their sent folder shows (its senders)."""
+    if folder_role is not FolderRole.SENT:
+        return frozenset()
+    return frozenset(m.sender.email for m in messages if m.sender)
+
+
+def classify(items: Sequence[Parsed], context: Context, threshold: float) -> list[Classified]:
+    """The evidence among `items`, in order; the rest is forgotten."""
+    verdicts = classify_many([item.message for item in items], [context] * len(items), threshold)
+    return [Classified(item, evidence) for item, evidence in zip(items, verdicts, strict=True)
+            if evidence.is_evidence]
+
+
+def prove(item: Classified, policy: ProofPolicy, whole: Callable[[int], Streamed] | None = None) -> Observed:
+    """An evidence message with its proof; the seeker's own mail proves nothing about an employer.
+
+    An oversized message (`partial`) is fetched whole now, in pieces, through `whole`."""
+    parsed, evidence = item.parsed, item.evidence
+    outgoing = evidence.direction is Direction.OUTGOING
+    if parsed.partial is None:
+        proof = Proof() if outgoing else verify.prove(parsed.raw, parsed.message, policy)
+        return Observed(parsed.uid, parsed.raw, parsed.message, evidence, proof)
+    if whole is None:
+        raise ValueError(f"message {parsed.uid}: only part of it was read, and nothing can read it whole")
+    streamed = whole(parsed.uid)
+    message = replace(parsed.message, sha256=streamed.sha256, size=streamed.size)
+    proof = Proof() if outgoing else verify.prove(streamed, message, policy)
+    return Observed(parsed.uid, b"", message, evidence, proof, compressed=streamed.compressed)
