@@ -30,6 +30,7 @@ from carnet.config.i18n import t
 from carnet.ingest.verify import RecheckFailure, StoredDkim, recheck_dkim
 from carnet.store.chain import GENESIS, event_content, event_hash
 from carnet.store.models import Event, Seeker, SourceMessage
+from carnet.store.reviews import review_breaks
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -81,6 +82,7 @@ def verify_seeker(session: Session, seeker: Seeker) -> ChainReport:
     report.breaks.extend(chain_breaks(events))
     for event, source in events:
         report.breaks.extend(source_breaks(event, source))
+    report.breaks.extend(Break(item.kind, item.seq, item.review_id) for item in review_breaks(session, seeker.id))
     report.breaks.sort(key=lambda item: (item.seq, item.kind))
     return report
 
