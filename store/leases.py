@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+from carnet.store.mailboxes import MailboxStatus
 from carnet.store.models import Mailbox
 from sqlalchemy import Update, or_, select, update
 from sqlalchemy.orm import Session
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 def _due(now: datetime):
     return (
-        (Mailbox.status == "active")
+        (Mailbox.status == MailboxStatus.ACTIVE)
         & (Mailbox.next_due_at <= now)
         & or_(Mailbox.lease_expires_at.is_(None), Mailbox.lease_expires_at < now)
     )
@@ -109,7 +110,7 @@ def release_failure(
     mailbox.failures += 1
     mailbox.last_error = error[:2000]
     if not retryable:
-        mailbox.status = "needs_relink"
+        mailbox.status = MailboxStatus.NEEDS_RELINK
         return True
     mailbox.next_due_at = now + timedelta(seconds=backoff_seconds(mailbox.failures, max_backoff))
     return True

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from carnet.ingest.connection import Account
 from carnet.store.models import Mailbox, Seeker
 from carnet.store.secrets import decrypt, encrypt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+
+class MailboxStatus(StrEnum):
+    """Whether a mailbox is synced; stored as these strings (`Mailbox.status`)."""
+
+    ACTIVE = "active"
+    #: The server refused the credentials: nothing is tried until the seeker links it again.
+    NEEDS_RELINK = "needs_relink"
 
 
 def get_or_create_seeker(session: Session, name: str) -> Seeker:
@@ -36,7 +45,7 @@ def link_mailbox(session: Session, key: str, account: Account, seeker_name: str)
     mailbox.security = account.security
     mailbox.secret = encrypt(key, account.password)
     mailbox.addresses = account.username.lower() if "@" in account.username else (mailbox.addresses or "")
-    mailbox.status = "active"
+    mailbox.status = MailboxStatus.ACTIVE
     mailbox.failures = 0
     mailbox.last_error = None
     mailbox.next_due_at = now
