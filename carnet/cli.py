@@ -6,6 +6,7 @@ import csv
 import json
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from carnet.config.i18n import set_language, t
-from carnet.config.settings import SettingsError, load_settings
+from carnet.config.settings import Settings, SettingsError, load_settings
 from carnet.ingest.connection import DEFAULT_PORTS, SECURITY_MODES, Account, ImapError, connect
 from carnet.store.db import transaction
 from carnet.store.logbook import LogbookRow, logbook_rows, mailbox_ids
@@ -69,21 +70,27 @@ def _expand(paths: list[Path]) -> Iterator[Path]:
 
 @app.command(help=t("help_link"))
 def link(
-    host: Annotated[str, typer.Option(help=t("opt_host"))],
     user: Annotated[str, typer.Option(help=t("opt_user"))],
+    host: Annotated[str | None, typer.Option(help=t("opt_host"))] = None,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help=t("opt_password_stdin"))] = False,
+    oauth: Annotated[str | None, typer.Option("--oauth", help=t("opt_oauth"))] = None,
     port: Annotated[int | None, typer.Option(help=t("opt_port"))] = None,
     security: Annotated[str, typer.Option(help=t("opt_security"))] = "ssl",
     seeker: Annotated[str | None, typer.Option(help=t("opt_seeker_name"))] = None,
 ) -> None:
     """Check the credentials against the server, then store the mailbox encrypted."""
-    from carnet.store.mailboxes import link_mailbox
-
     settings = load_settings()
     set_language(settings.lang)
-    key = settings.require_secret_key()
+    settings.require_secret_key()
     if security not in SECURITY_MODES:
         _fail(t("bad_security", mailbox=f"{user}@{host}", detail=repr(security)))
+    if oauth is not None:
+        if password_stdin:
+            _fail(t("oauth_with_password"))
+        _link_oauth(settings, oauth, user, host, port, security, seeker)
+        return
+    if host is None:
+        _fail(t("host_missing"))
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else ""
     if not password:
         _fail(t("password_missing"))
@@ -92,11 +99,33 @@ def link(
         connect(account, settings.timeout, settings.ca_file).logout()
     except ImapError as exc:
         _fail(str(exc))
+    _store_link(settings, account, seeker or user)
+
+
+def _link_oauth(settings: Settings, oauth: str, user: str, host: str | None, port: int | None, security: str,
+                seeker: str | None) -> None:
+    """Ask the seeker's consent (device code or browser), check the token over IMAP, keep the grant."""
+    from carnet.oauth.link import interactive_grant, oauth_account
+    from carnet.oauth.providers import provider_for
+
+    provider = provider_for(settings, oauth)
+    account = oauth_account(provider, user, host, port, security)
+    try:
+        grant = interactive_grant(provider, settings, account,
+                                  lambda line: err.print(line, markup=False, highlight=False))
+        connect(replace(account, password=grant.access_token), settings.timeout, settings.ca_file).logout()
+    except ImapError as exc:
+        _fail(str(exc))
+    _store_link(settings, account, seeker or user, (provider.kind.value, grant.refresh_token))
+
+
+def _store_link(settings: Settings, account: Account, seeker: str, oauth: tuple[str, str] | None = None) -> None:
+    from carnet.store.mailboxes import link_mailbox
+
     runtime = _runtime()
     with transaction(runtime.factory) as session:
-        mailbox = link_mailbox(session, key, account, seeker or user)
-        mailbox_id = mailbox.id
-    err.print(t("linked", id=mailbox_id, mailbox=account.label, seeker=seeker or user), highlight=False)
+        mailbox_id = link_mailbox(session, settings.require_secret_key(), account, seeker, oauth).id
+    err.print(t("linked", id=mailbox_id, mailbox=account.label, seeker=seeker), highlight=False)
     typer.echo(mailbox_id)
 
 

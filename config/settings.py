@@ -9,6 +9,7 @@ setting and says how to fix it.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -43,6 +44,12 @@ class Settings:
     dns_servers: tuple[str, ...] = field(default=())
     lang: str = "fr"
     ca_file: str | None = None
+    #: OAuth2 clients registered by the operator; a provider with no client id is not offered.
+    microsoft_client_id: str | None = None
+    microsoft_tenant: str = "common"
+    microsoft_authority: str = "https://login.microsoftonline.com"
+    google_client_id: str | None = None
+    google_client_secret: str | None = field(default=None, repr=False)
 
     def require_secret_key(self) -> str:
         """The encryption key, or a SettingsError saying how to set one."""
@@ -59,6 +66,8 @@ _INTS = {"batch_size", "poll_interval", "tick_interval", "lease_seconds", "max_b
          "max_message_bytes", "whole_fetch_bytes", "max_uidvalidity_resets"}
 _FLOATS = {"evidence_threshold", "timeout"}
 _LISTS = {"trusted_authserv_ids", "dns_servers"}
+_OAUTH = {"microsoft_client_id", "microsoft_tenant", "microsoft_authority", "google_client_id",
+          "google_client_secret"}
 
 
 def default_data_dir() -> Path:
@@ -80,7 +89,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             values[name] = env[ENV_PREFIX + name.upper()]
     values["data_dir"] = data_dir
     values.setdefault("database_url", f"sqlite:///{data_dir / 'carnet.db'}")
-    return Settings(**{name: _convert(name, value) for name, value in values.items()})
+    return _check_oauth(Settings(**{name: _convert(name, value) for name, value in values.items()}))
 
 
 def _read_file(path: Path) -> dict[str, Any]:
@@ -112,9 +121,32 @@ def _convert(name: str, value: Any) -> Any:
         return _database_url(str(value))
     if name == "ca_file" and value is not None and not Path(str(value)).is_file():
         raise SettingsError(f"{env_name}: {value!r} is not a readable file; give the path of a PEM CA certificate.")
+    if name in _OAUTH and value is not None:
+        return _oauth_value(name, env_name, str(value).strip())
     if name == "lang" and str(value) not in ("fr", "en"):
         raise SettingsError(f"{env_name}: {value!r} is not a language Carnet speaks; use fr or en.")
     return value if name == "data_dir" else (str(value) if value is not None else None)
+
+
+def _oauth_value(name: str, env_name: str, value: str) -> str | None:
+    """OAuth settings: an authority is an https URL, a tenant one path segment; empty means unset."""
+    if name == "microsoft_authority" and not re.fullmatch(r"https://[^/\s]+/?", value):
+        raise SettingsError(f"{env_name}: {value!r} is not an https URL without a path; "
+                            "use e.g. https://login.microsoftonline.com.")
+    if name == "microsoft_tenant" and not re.fullmatch(r"[\w.-]+", value):
+        raise SettingsError(f"{env_name}: {value!r} is not a tenant; use common, organizations, consumers, "
+                            "your tenant id or its domain.")
+    if any(c.isspace() for c in value):
+        raise SettingsError(f"{env_name}: the value contains spaces; paste the id or secret without them.")
+    return value.rstrip("/") or None
+
+
+def _check_oauth(settings: Settings) -> Settings:
+    """Google's token endpoint refuses a client without its secret: both or neither."""
+    if bool(settings.google_client_id) != bool(settings.google_client_secret):
+        missing = "CARNET_GOOGLE_CLIENT_SECRET" if settings.google_client_id else "CARNET_GOOGLE_CLIENT_ID"
+        raise SettingsError(f"{missing}: not set; a Google OAuth client needs both its id and its secret.")
+    return settings
 
 
 def _number(name: str, env_name: str, value: Any, kind: type, minimum: float) -> Any:

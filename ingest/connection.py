@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import imapclient
 from carnet.config.i18n import t
+from carnet.config.providers import LoginKind
 from imapclient.exceptions import IMAPClientError, LoginError
 
 SECURITY_MODES = ("ssl", "starttls", "plain")
@@ -53,11 +54,19 @@ class InsecureRefused(ImapError):
 
 @dataclass(frozen=True)
 class Account:
+    """Where a mailbox is and how to log in to it.
+
+    `password` is what is presented at login: the password for `LoginKind.PASSWORD`,
+    an OAuth2 access token for `LoginKind.OAUTH` (SASL OAUTHBEARER when the server
+    offers it, else XOAUTH2).
+    """
+
     host: str
     port: int
     security: str
     username: str
     password: str = field(repr=False)
+    login: LoginKind = LoginKind.PASSWORD
 
     @property
     def label(self) -> str:
@@ -99,11 +108,23 @@ def connect(account: Account, timeout: float = 30.0, ca_file: str | None = None)
 
 
 def _login(client: imapclient.IMAPClient, account: Account) -> None:
-    """LOGIN, or AUTHENTICATE PLAIN (UTF-8) when the credentials are not ASCII: LOGIN cannot carry them."""
-    if (account.username + account.password).isascii():
+    """LOGIN, or AUTHENTICATE PLAIN (UTF-8) when the credentials are not ASCII: LOGIN cannot carry them.
+
+    A refused access token raises LoginError, like a refused password."""
+    if account.login is LoginKind.OAUTH:
+        _bearer_login(client, account)
+    elif (account.username + account.password).isascii():
         client.login(account.username, account.password)
     else:
         client.plain_login(account.username, account.password)
+
+
+def _bearer_login(client: imapclient.IMAPClient, account: Account) -> None:
+    """OAUTHBEARER (RFC 7628) where CAPABILITY offers it, else XOAUTH2 (Gmail's and Outlook's)."""
+    if client.has_capability("AUTH=OAUTHBEARER"):
+        client.oauthbearer_login(account.username, account.password)
+    else:
+        client.oauth2_login(account.username, account.password)
 
 
 def _open(account: Account, timeout: float, ca_file: str | None) -> imapclient.IMAPClient:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from carnet.config.providers import LoginKind
 from carnet.ingest.connection import Account
 from carnet.store.models import Mailbox, Seeker
 from carnet.store.secrets import decrypt, encrypt
@@ -29,8 +30,13 @@ def get_or_create_seeker(session: Session, name: str) -> Seeker:
     return seeker
 
 
-def link_mailbox(session: Session, key: str, account: Account, seeker_name: str) -> Mailbox:
-    """Store (or update) a mailbox whose credentials were checked; due at once."""
+def link_mailbox(session: Session, key: str, account: Account, seeker_name: str,
+                 oauth: tuple[str, str] | None = None) -> Mailbox:
+    """Store (or update) a mailbox whose credentials were checked; due at once.
+
+    `oauth` is `(provider, refresh_token)` for an OAuth2 login: the refresh token is
+    stored encrypted, as a password would be; the access token in `account` is not.
+    """
     seeker = get_or_create_seeker(session, seeker_name)
     now = datetime.now(UTC)
     mailbox = session.scalar(
@@ -43,7 +49,9 @@ def link_mailbox(session: Session, key: str, account: Account, seeker_name: str)
         session.add(mailbox)
     mailbox.seeker_id = seeker.id
     mailbox.security = account.security
-    mailbox.secret = encrypt(key, account.password)
+    mailbox.secret = encrypt(key, oauth[1] if oauth else account.password)
+    mailbox.login = LoginKind.OAUTH.value if oauth else LoginKind.PASSWORD.value
+    mailbox.oauth_provider = oauth[0] if oauth else None
     mailbox.addresses = account.username.lower() if "@" in account.username else (mailbox.addresses or "")
     mailbox.status = MailboxStatus.ACTIVE
     mailbox.failures = 0
@@ -54,13 +62,28 @@ def link_mailbox(session: Session, key: str, account: Account, seeker_name: str)
 
 
 def account_of(mailbox: Mailbox, key: str) -> Account:
+    """Where and how to log in; for an OAuth2 login the access token is got later (`carnet.connecting`)."""
+    login = LoginKind(mailbox.login)
     return Account(
         host=mailbox.host,
         port=mailbox.port,
         security=mailbox.security,
         username=mailbox.username,
-        password=decrypt(key, mailbox.secret),
+        password=decrypt(key, mailbox.secret) if login is LoginKind.PASSWORD else "",
+        login=login,
     )
+
+
+def oauth_grant_of(mailbox: Mailbox, key: str) -> tuple[str, str]:
+    """`(provider, refresh_token)` of a mailbox that logs in with OAuth2."""
+    if mailbox.login != LoginKind.OAUTH.value or not mailbox.oauth_provider:
+        raise ValueError(f"mailbox {mailbox.id} does not log in with OAuth2")
+    return mailbox.oauth_provider, decrypt(key, mailbox.secret)
+
+
+def replace_refresh_token(mailbox: Mailbox, key: str, refresh_token: str) -> None:
+    """The provider rotated the grant's refresh token (Microsoft does at each refresh): keep the new one."""
+    mailbox.secret = encrypt(key, refresh_token)
 
 
 def remember_addresses(mailbox: Mailbox, addresses: set[str]) -> None:

@@ -27,6 +27,7 @@ import subprocess
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Literal, Self
@@ -38,6 +39,7 @@ __all__ = [
     "Dovecot",
     "DovecotError",
     "DovecotUnavailable",
+    "OAuth2Passdb",
     "Snapshot",
     "TLSMode",
     "free_port",
@@ -61,6 +63,36 @@ Snapshot = dict[str, tuple[int, list[tuple[int, tuple[str, ...], str]]]]
 
 _FETCH_BATCH = 500
 _APPEND_BATCH = 200
+
+
+@dataclass(frozen=True)
+class OAuth2Passdb:
+    """Dovecot checks OAuth2 bearer tokens itself, by RFC 7662 introspection.
+
+    With this, SASL ``mechanisms`` (XOAUTH2, OAUTHBEARER) log in with an access
+    token that Dovecot POSTs to ``introspection_url``; the answer must say
+    ``"active": true`` and name the user in ``"username"``.  ``ca_file`` is the CA
+    that Dovecot trusts for an ``https`` introspection URL.  Passwords keep working
+    for PLAIN and LOGIN.
+    """
+
+    introspection_url: str
+    ca_file: str | None = None
+    mechanisms: tuple[str, ...] = ("xoauth2", "oauthbearer")
+
+    def conf_text(self) -> str:
+        """The ``args =`` file of Dovecot's oauth2 passdb."""
+        lines = [
+            "introspection_mode = post",
+            f"introspection_url = {self.introspection_url}",
+            "force_introspection = yes",
+            "username_attribute = username",
+            "active_attribute = active",
+            "active_value = true",
+        ]
+        if self.ca_file:
+            lines.append(f"tls_ca_cert_file = {self.ca_file}")
+        return "\n".join(lines) + "\n"
 
 
 class DovecotError(RuntimeError):
@@ -265,7 +297,8 @@ class Dovecot(ImapSeeding):
     required before login).  ``cert_names`` are the names the generated server
     certificate is valid for (default: ``localhost`` and the listening address):
     pass e.g. ``("wrong.example",)`` to test that clients reject a certificate for
-    another host; the CA is at :attr:`ca_file` once started.
+    another host; the CA is at :attr:`ca_file` once started.  ``oauth2`` adds a
+    passdb that checks OAuth2 access tokens (see :class:`OAuth2Passdb`).
 
     ``host`` defaults to 127.0.0.1, but to 127.0.0.2 with TLS: Dovecot deems a
     connection whose local and remote addresses are equal "secured" and then lets
@@ -283,6 +316,7 @@ class Dovecot(ImapSeeding):
         host: str | None = None,
         port: int | None = None,
         start_timeout: float = 10.0,
+        oauth2: OAuth2Passdb | None = None,
     ) -> None:
         if tls not in (None, "ssl", "starttls"):
             raise ValueError(f"tls must be 'ssl', 'starttls' or None, not {tls!r}")
@@ -296,6 +330,7 @@ class Dovecot(ImapSeeding):
         self.cert_names = tuple(cert_names) if cert_names is not None else ("localhost", host)
         self._port = port
         self.start_timeout = start_timeout
+        self.oauth2 = oauth2
         self.users: dict[str, str] = {}
         self.config_file = self.root / "dovecot.conf"
         self.passwd_dir = self.root / "passwd.d"
@@ -601,6 +636,10 @@ class Dovecot(ImapSeeding):
         self.passwd_dir.chmod(0o755)
         for name in self.users:
             self._write_passwd(name)
+        if self.oauth2 is not None:
+            oauth2_file = self.root / "oauth2.conf.ext"
+            oauth2_file.write_text(self.oauth2.conf_text(), encoding="utf-8")
+            oauth2_file.chmod(0o644)
         self.config_file.write_text(self._config_text(), encoding="utf-8")
 
     def _write_passwd(self, name: str) -> None:
@@ -643,13 +682,14 @@ class Dovecot(ImapSeeding):
             "mail_gid = nogroup",
             "first_valid_uid = 100",
             f"mail_location = maildir:{self.mail_dir}/%u:LAYOUT=fs",
-            "auth_mechanisms = plain login",
+            f"auth_mechanisms = {' '.join(('plain', 'login', *self._oauth2_mechanisms()))}",
             "auth_cache_size = 0",
             "auth_failure_delay = 0",  # tests of rejected passwords need not wait 2 s
             # No statistics: at shutdown, login processes otherwise wait 5 s for a
             # stats-writer handshake that never comes.
             "stats_writer_socket_path =",
             *ssl_lines,
+            *self._oauth2_passdb(),
             "passdb {",
             "  driver = passwd-file",
             f"  args = scheme=PLAIN {self.passwd_dir}/%u",
@@ -687,6 +727,20 @@ class Dovecot(ImapSeeding):
             "",
         ]
         return "\n".join(lines)
+
+    def _oauth2_mechanisms(self) -> tuple[str, ...]:
+        return self.oauth2.mechanisms if self.oauth2 is not None else ()
+
+    def _oauth2_passdb(self) -> list[str]:
+        if self.oauth2 is None:
+            return []
+        return [
+            "passdb {",
+            "  driver = oauth2",
+            f"  mechanisms = {' '.join(self.oauth2.mechanisms)}",
+            f"  args = {self.root / 'oauth2.conf.ext'}",
+            "}",
+        ]
 
     def _master_pid(self) -> int | None:
         try:
