@@ -8,6 +8,11 @@ lenient parser reads the same bytes and the failure is kept as a defect.
 Either parser reads the message `ingest.bounded` cut down (attachment bodies
 dropped, text and parts capped), so that time and memory stay bounded whatever
 the size; `sha256` and `size` are those of the original bytes.
+
+Bad input degrades, it is not refused: a structure nested beyond the parsers'
+depth limit (Python's recursion limit) is read as far as the limit, from its
+headers and the parts before it, and the cut is kept as a defect. That holds for
+MIME parts nested in parts and for address lists nested in groups alike.
 """
 
 from __future__ import annotations
@@ -33,6 +38,10 @@ logging.getLogger("mailparser").setLevel(logging.ERROR)
 
 # Longer bodies are cut: evidence is stated early, and classification time stays bounded.
 MAX_TEXT_CHARS = 100_000
+#: A message nested too deeply is read again from the first half of its bytes, at most this many times.
+MAX_SHALLOWER = 16
+DEFECT_NESTING = "carnet:nested-too-deeply"
+DEFECT_ADDRESSES = "carnet:addresses-nested-too-deeply"
 
 
 @dataclass(frozen=True)
@@ -51,18 +60,36 @@ def parse_message(raw: bytes) -> Message:
     if not raw or not raw.strip():
         raise ParseError("empty message")
     bounded = bound(raw)
+    readable, cuts = bounded.raw, bounded.defects
+    for _attempt in range(MAX_SHALLOWER):
+        try:
+            return _parse(raw, readable, cuts)
+        except RecursionError:
+            readable, cuts = _shallower(readable), tuple(sorted({*cuts, DEFECT_NESTING}))
+    raise ParseError("MIME structure nested too deeply")
+
+
+def _parse(raw: bytes, readable: bytes, cuts: tuple[str, ...]) -> Message:
+    """mail-parser, else the standard library; a RecursionError is left to the caller."""
     try:
-        return _to_message(raw, _with_mailparser(bounded.raw), bounded.defects)
-    except RecursionError as exc:
-        raise ParseError("MIME structure nested too deeply") from exc
+        return _to_message(raw, _with_mailparser(readable), cuts)
+    except RecursionError:
+        raise
     except Exception as exc:  # mail-parser raises many kinds on malformed input
         failure = f"mailparser-failed:{type(exc).__name__}"
     try:
-        return _to_message(raw, _with_stdlib(bounded.raw, failure), bounded.defects)
-    except RecursionError as exc:
-        raise ParseError("MIME structure nested too deeply") from exc
+        return _to_message(raw, _with_stdlib(readable, failure), cuts)
+    except RecursionError:
+        raise
     except Exception as exc:
         raise ParseError(f"unreadable MIME: {type(exc).__name__}: {exc}") from exc
+
+
+def _shallower(readable: bytes) -> bytes:
+    """The first half of the bytes, cut at a line end: the headers and the parts before the depth limit."""
+    half = readable[: len(readable) // 2]
+    end = half.rfind(b"\n")
+    return half[: end + 1] if end > 0 else half
 
 
 def _with_mailparser(raw: bytes) -> _Parts:
@@ -131,6 +158,10 @@ def _charset(part: email.message.Message) -> str:
 def _to_message(raw: bytes, parts: _Parts, cuts: tuple[str, ...]) -> Message:
     headers = _headers(parts.message)
     first = {name: values[0] for name, values in headers.items()}
+    read = {"from": read_addresses(first.get("from")), "reply-to": read_addresses(first.get("reply-to")),
+            "to": read_addresses(", ".join(headers.get("to", ()))),
+            "cc": read_addresses(", ".join(headers.get("cc", ())))}
+    nested = () if all(complete for _, complete in read.values()) else (DEFECT_ADDRESSES,)
     return Message(
         sha256=hashlib.sha256(raw).hexdigest(),
         size=len(raw),
@@ -138,15 +169,15 @@ def _to_message(raw: bytes, parts: _Parts, cuts: tuple[str, ...]) -> Message:
         in_reply_to=_message_id(first.get("in-reply-to")),
         references=tuple(_message_ids(first.get("references", ""))),
         date=parse_date(first.get("date")),
-        sender=next(iter(parse_addresses(first.get("from"))), None),
-        to=parse_addresses(", ".join(headers.get("to", ()))),
-        cc=parse_addresses(", ".join(headers.get("cc", ()))),
-        reply_to=parse_addresses(first.get("reply-to")),
+        sender=next(iter(read["from"][0]), None),
+        to=read["to"][0],
+        cc=read["cc"][0],
+        reply_to=read["reply-to"][0],
         subject=" ".join((first.get("subject") or "").split()),
         text=_body_text(parts)[:MAX_TEXT_CHARS],
         attachments=parts.attachments,
         headers=headers,
-        defects=(*parts.defects, *cuts),
+        defects=(*parts.defects, *cuts, *nested),
     )
 
 
@@ -201,10 +232,30 @@ def _message_ids(value: str) -> list[str]:
 
 
 def parse_addresses(value: str | None) -> tuple[Address, ...]:
+    """The addresses of a From/To/Cc value; never raises, whatever the value."""
+    return read_addresses(value)[0]
+
+
+def read_addresses(value: str | None) -> tuple[tuple[Address, ...], bool]:
+    """(addresses, complete): a list nested too deeply for the standard parser (groups in
+    groups) is read one comma-separated piece at a time, the pieces that still are skipped."""
     if not value:
-        return ()
+        return (), True
+    try:
+        return _addresses([value]), True
+    except RecursionError:
+        found: list[Address] = []
+        for piece in value.split(","):
+            try:
+                found.extend(_addresses([piece]))
+            except RecursionError:
+                continue
+        return tuple(found), False
+
+
+def _addresses(values: list[str]) -> tuple[Address, ...]:
     found = []
-    for name, addr in email.utils.getaddresses([value]):
+    for name, addr in email.utils.getaddresses(values):
         addr = addr.strip().strip("<>").lower()
         if "@" in addr:
             found.append(Address(name=" ".join(name.split()).strip("'\" "), email=addr))

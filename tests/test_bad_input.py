@@ -36,7 +36,7 @@ MIME_CORPUS = ROOT.parent / "shared" / "corpus" / "mime"
 CORPUS_FILES = sorted(p for p in MIME_CORPUS.rglob("*") if p.is_file() and p.suffix not in (".md", ".tsv"))
 FOLDERS = {"INBOX": "inbox", "Sent": "sent"}
 #: Besides the corpus, in both folders: a blank message, and a reply to an application
-#: nested 1,000 messages deep (beyond Python's recursion limit).
+#: nested 1,000 messages deep (beyond Python's recursion limit: read as far as the limit).
 UNPARSEABLE = (
     b" \r\n\r\n \r\n",
     b"From: RH <rh@acme.fr>\r\nSubject: Votre candidature\r\n" + b"Content-Type: message/rfc822\r\n\r\n" * 1000,

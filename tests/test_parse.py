@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from pathlib import Path
 
@@ -111,3 +113,43 @@ def test_a_boundary_declared_across_the_scan_window_edge_still_splits_the_parts(
     bounded = bound(raw)
     assert ELIDED_HEADER.encode() in bounded.raw
     assert len(bounded.raw) < len(raw) - 90_000
+
+
+# -- nested beyond the parsers' depth limit: read as far as the limit, never refused -----------
+
+
+def test_an_address_list_nested_beyond_the_limit_keeps_its_headers_and_body() -> None:
+    """MimeKit's stack-overflow message: a To header of some 2,000 groups in groups."""
+    raw = (MIME_CORPUS / "MimeKit" / "messages-stack-overflow.txt").read_bytes()
+    message = parse_message(raw)
+    assert message.to[0].email == "test@test.com"
+    assert (message.subject, message.text) == ("Message Subject", "Message Body")
+    assert message.message_id == "aasfasdfasdfa@bb"
+    assert "carnet:addresses-nested-too-deeply" in message.defects
+
+
+def test_a_reply_nested_beyond_the_limit_is_classified_from_its_headers() -> None:
+    from carnet.classify import classify
+    from carnet.classify.evidence import Context, Kind
+
+    subject = "Convocation a un entretien pour le poste de comptable"
+    raw = (f"From: RH Acme <rh@acme.fr>\r\nTo: lea.martin@gmail.com\r\nSubject: {subject}\r\n".encode()
+           + b"Message-ID: <deep@acme.fr>\r\n" + b"Content-Type: message/rfc822\r\n\r\n" * 1000)
+    message = parse_message(raw)
+    assert (message.sender.email, message.subject, message.message_id) == ("rh@acme.fr", subject, "deep@acme.fr")
+    assert "carnet:nested-too-deeply" in message.defects
+    assert message.sha256 == hashlib.sha256(raw).hexdigest()
+    evidence = classify(message, Context(me=frozenset({"lea.martin@gmail.com"})))
+    assert evidence.kind is Kind.INTERVIEW
+
+
+def test_carnet_classify_answers_a_verdict_for_the_corpus_message_nested_too_deeply() -> None:
+    from typer.testing import CliRunner
+
+    from carnet.cli import app
+
+    path = MIME_CORPUS / "MimeKit" / "messages-stack-overflow.txt"
+    result = CliRunner().invoke(app, ["classify", str(path)])
+    assert result.exit_code == 0, result.output
+    verdict = json.loads(result.stdout.splitlines()[0])
+    assert "error" not in verdict and verdict["kind"] == "none", verdict
