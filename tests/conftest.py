@@ -189,3 +189,7 @@ from webkit import browser, make_account, web_app, web_runtime  # noqa: E402, F4
 # -- OAuth2 (the fixtures live in tests/oauthkit.py) ---------------------------------------
 
 from oauthkit import dovecot_oauth, oauth_server, oauth_user  # noqa: E402, F401
+
+# -- browser tests (the fixtures live in tests/browserkit.py) -----------------------------
+
+from browserkit import chromium, new_page, playwright, served, worker  # noqa: E402, F401

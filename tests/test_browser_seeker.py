@@ -1,0 +1,87 @@
+"""A seeker's first visit in a real browser: sign up, link the test Dovecot through the form, review, export.
+
+Debian's Chromium against `carnet serve` and `carnet run` (subprocesses, on
+PostgreSQL), with the demo's sample mailbox in the test Dovecot. axe-core checks
+every page the journey goes through.
+"""
+
+from __future__ import annotations
+
+import pytest
+from browserkit import check_accessible, wait_for_entries
+from playwright.sync_api import Page, expect
+
+from carnet.demo import sample_messages
+
+pytestmark = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+
+LEA = {"name": "Léa Martin", "email": "lea.martin@example.fr", "password": "un mot de passe solide"}
+
+
+def sign_up(page: Page) -> None:
+    page.goto("/inscription")
+    check_accessible(page)
+    page.fill("#name", LEA["name"])
+    page.fill("#email", LEA["email"])
+    page.fill("#password", LEA["password"])
+    page.fill("#password_again", LEA["password"])
+    page.get_by_role("button", name="Créer mon compte").click()
+    page.wait_for_url("**/journal")
+
+
+def link_mailbox(page: Page, imap, password: str) -> None:
+    page.goto("/boite/lier/other")
+    page.fill("#host", imap.host)
+    page.fill("#port", str(imap.port))
+    page.select_option("#security", "plain")
+    page.fill("#username", imap.user)
+    page.fill("#password", password)
+    page.get_by_role("button", name="Vérifier et lier").click()
+
+
+def test_sign_up_link_sync_and_see_the_timelines(new_page, imap_user, worker):
+    for folder, raw in sample_messages():
+        imap_user.append(folder, raw)
+    page = new_page()
+    sign_up(page)
+    check_accessible(page)
+
+    link_mailbox(page, imap_user, "pas le bon mot de passe")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text(f"Le serveur a refusé l'identifiant ou le mot de passe de {imap_user.user}")
+    expect(alert).to_contain_text("Rien n'a été enregistré")
+    assert "Traceback" not in page.content()
+    check_accessible(page)
+
+    link_mailbox(page, imap_user, imap_user.password)
+    page.wait_for_url("**/boite?done=linked")
+    check_accessible(page)
+
+    wait_for_entries(page, "Decathlon", "envoyé par moi")
+    expect(page.locator("ul.cards > li.card").first).to_be_visible()
+    check_accessible(page)
+
+    review(page, "Leroy Merlin", lambda: page.get_by_role("button", name="Pas la mienne").click())
+    expect(page.get_by_role("status")).to_contain_text("Entrée écartée")
+    review(page, "Northwind Logistics", lambda: correct_company(page, "Northwind Traders"))
+    expect(page.get_by_role("status")).to_contain_text("Correction enregistrée")
+    page.goto("/journal")
+    leroy = page.locator("li.card", has_text="Leroy Merlin")
+    expect(leroy).to_contain_text("écarté : pas la mienne")
+    expect(page.locator("li.card", has_text="Northwind Traders").first).to_contain_text("corrigé par vous")
+
+
+def review(page: Page, company: str, act) -> None:
+    """Open the first entry of `company`'s card, check the page, and act on it."""
+    page.goto("/journal")
+    page.locator("li.card", has_text=company).locator("ol.timeline a").first.click()
+    page.wait_for_url("**/journal/entree/*")
+    check_accessible(page)
+    act()
+    page.wait_for_url("**fait=*")
+    check_accessible(page)
+
+
+def correct_company(page: Page, company: str) -> None:
+    page.fill("#company", company)
+    page.get_by_role("button", name="Enregistrer la correction").click()
