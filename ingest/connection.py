@@ -11,14 +11,25 @@ import ipaddress
 import socket
 import ssl
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import imapclient
 from carnet.config.i18n import t
 from carnet.config.providers import LoginKind
 from imapclient.exceptions import IMAPClientError, LoginError
 
-SECURITY_MODES = ("ssl", "starttls", "plain")
-DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "plain": 143}
+
+class Security(StrEnum):
+    """How the connection is protected; stored as these strings (`Mailbox.security`)."""
+
+    SSL = "ssl"
+    STARTTLS = "starttls"
+    #: Refused for anything but a loopback address.
+    PLAIN = "plain"
+
+
+SECURITY_MODES = tuple(Security)
+DEFAULT_PORTS = {Security.SSL: 993, Security.STARTTLS: 143, Security.PLAIN: 143}
 
 
 class ImapError(Exception):
@@ -93,7 +104,7 @@ def connect(account: Account, timeout: float = 30.0, ca_file: str | None = None)
     """A logged-in client, or an ImapError naming the mailbox and the cause."""
     if account.security not in SECURITY_MODES:
         raise InsecureRefused("bad_security", account.label, repr(account.security))
-    if account.security == "plain" and not is_loopback(account.host):
+    if account.security == Security.PLAIN and not is_loopback(account.host):
         raise InsecureRefused("plain_refused", account.label)
     client = _open(account, timeout, ca_file)
     try:
@@ -129,16 +140,16 @@ def _bearer_login(client: imapclient.IMAPClient, account: Account) -> None:
 
 def _open(account: Account, timeout: float, ca_file: str | None) -> imapclient.IMAPClient:
     # Loading the system's CA store takes tens of milliseconds: only when TLS is used.
-    context = tls_context(ca_file) if account.security != "plain" else None
+    context = tls_context(ca_file) if account.security != Security.PLAIN else None
     try:
         client = imapclient.IMAPClient(
             account.host,
             port=account.port,
-            ssl=account.security == "ssl",
+            ssl=account.security == Security.SSL,
             ssl_context=context,
             timeout=timeout,
         )
-        if account.security == "starttls":
+        if account.security == Security.STARTTLS:
             client.starttls(context)
     except ssl.SSLCertVerificationError as exc:
         raise TlsFailed("tls_untrusted", account.label, str(exc.verify_message)) from exc
