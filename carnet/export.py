@@ -17,10 +17,12 @@ chain heads with `carnet verify` on the seeker's own logbook.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
 import os
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -33,11 +35,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carnet import report_pdf
+from carnet.csv_cells import neutral_row, restore
 from carnet.ingest.verify import RecheckFailure, StoredDkim, recheck_dkim
+from carnet.reviewed_export import (
+    CSV_REVIEW,
+    DECLARED,
+    Reviewed,
+    csv_columns,
+    declared_rows,
+    kept,
+    read_reviews,
+    record_problems,
+    review_claim_problems,
+)
 from carnet.store.chain import event_content, event_hash
 from carnet.store.demarches import DEMARCHES
 from carnet.store.logbook import LogbookRow, logbook_rows
 from carnet.store.models import Event, Mailbox, Seeker, SourceMessage
+from carnet.store.reviews import EntryReview
 
 FORMAT = "carnet-export/1"
 MANIFEST = "manifest.json"
@@ -59,6 +74,7 @@ class Entry:
     event: Event
     source: SourceMessage
     raw: bytes
+    review: EntryReview = dataclasses.field(default_factory=EntryReview)
 
     @property
     def eml(self) -> str:
@@ -67,8 +83,8 @@ class Entry:
 
 def write_export(session: Session, scope: Scope, out: Path) -> tuple[int, int]:
     """Write the zip (atomically); return (entries, files)."""
-    entries = _entries(session, scope)
-    files = export_files(entries, scope, chain_heads(session, scope))
+    entries, reviewed = _entries(session, scope)
+    files = export_files(entries, scope, chain_heads(session, scope), reviewed)
     tmp = out.with_name(out.name + ".tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
@@ -77,13 +93,36 @@ def write_export(session: Session, scope: Scope, out: Path) -> tuple[int, int]:
     return len(entries), len(files)
 
 
-def _entries(session: Session, scope: Scope) -> list[Entry]:
+def export_bytes(session: Session, scope: Scope) -> bytes:
+    """The zip as bytes (for a download), written through a private temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="carnet-export-") as folder:
+        out = Path(folder) / "export.zip"
+        write_export(session, scope, out)
+        return out.read_bytes()
+
+
+def _entries(session: Session, scope: Scope) -> tuple[list[Entry], Reviewed]:
+    """The entries in scope that the seeker's reviews keep, and those reviews."""
     rows = logbook_rows(session, mailbox_id=scope.mailbox_id, seeker=scope.seeker, start=scope.start, end=scope.end)
+    events = {row.id: session.get(Event, row.id) for row in rows}
+    reviewed = read_reviews(session, list(events.values()), _declaring_seekers(session, scope), scope.start,
+                            scope.end)
     entries = []
     for row in rows:
-        event = session.get(Event, row.id)
-        entries.append(Entry(row, event, event.source, zlib.decompress(event.source.raw)))
-    return entries
+        event, state = events[row.id], reviewed.state(row.id)
+        if kept(event, state):
+            entries.append(Entry(row, event, event.source, zlib.decompress(event.source.raw), state))
+    return entries, reviewed
+
+
+def _declaring_seekers(session: Session, scope: Scope) -> list[Seeker]:
+    """Whose declared applications the export holds: the seeker in scope, or every seeker (not per mailbox)."""
+    if scope.mailbox_id is not None:
+        return []
+    query = select(Seeker)
+    if scope.seeker is not None:
+        query = query.where(Seeker.name == scope.seeker)
+    return list(session.scalars(query))
 
 
 def chain_heads(session: Session, scope: Scope) -> dict[str, dict[str, Any]]:
@@ -101,15 +140,20 @@ def chain_heads(session: Session, scope: Scope) -> dict[str, dict[str, Any]]:
     return heads
 
 
-def export_files(entries: list[Entry], scope: Scope, heads: dict[str, dict[str, Any]]) -> dict[str, bytes]:
+def export_files(entries: list[Entry], scope: Scope, heads: dict[str, dict[str, Any]],
+                 reviewed: Reviewed | None = None) -> dict[str, bytes]:
     """Every file of the export by name, the manifest last."""
+    reviewed = reviewed or Reviewed({}, [], [])
     report = report_pdf.ReportInput([e.row for e in entries], scope.start, scope.end,
-                                    {name: head["hash"] for name, head in heads.items()}, datetime.now(UTC).date())
+                                    {name: head["hash"] for name, head in heads.items()}, datetime.now(UTC).date(),
+                                    {e.row.id: e.review.corrections for e in entries if e.review.corrected},
+                                    [item for _, item in reviewed.declared])
     files = {
         "rapport.pdf": report_pdf.render(report),
-        "logbook.csv": _logbook_csv(entries),
+        "logbook.csv": _logbook_csv(entries, reviewed),
         "demarches.json": _json(demarches(entries, scope)),
-        "proofs.json": _json({"format": FORMAT, "entries": [proof(entry) for entry in entries]}),
+        "proofs.json": _json({"format": FORMAT, "entries": [proof(entry) for entry in entries],
+                              "reviews": reviewed.records}),
     }
     files.update({entry.eml: entry.raw for entry in entries})
     files[MANIFEST] = _json(_manifest(files, scope, heads))
@@ -120,13 +164,16 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _logbook_csv(entries: list[Entry]) -> bytes:
+def _logbook_csv(entries: list[Entry], reviewed: Reviewed) -> bytes:
+    """One row per entry, then the declared applications; every cell spreadsheet-safe (`csv_cells`)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[*LogbookRow.__dataclass_fields__, *CSV_EXTRA])
+    writer = csv.DictWriter(out, fieldnames=[*LogbookRow.__dataclass_fields__, *CSV_EXTRA, *CSV_REVIEW])
     writer.writeheader()
     for entry in entries:
         extra = {"seq": entry.event.seq, "hash": entry.event.hash, "sha256": entry.source.sha256, "eml": entry.eml}
-        writer.writerow(entry.row.as_json() | extra)
+        writer.writerow(neutral_row(entry.row.as_json() | extra | csv_columns(entry.review)))
+    for row in declared_rows(reviewed):
+        writer.writerow(neutral_row(row))
     return out.getvalue().encode("utf-8")
 
 
@@ -220,7 +267,9 @@ def verify_export(path: Path) -> ExportCheck:
         entry_problems, checked = proof_problems(item, files)
         problems += entry_problems
         dkim_checked += checked
-    problems += [*chain_problems(proofs), *claim_problems(proofs, files)]
+    reviews = json.loads(files["proofs.json"]).get("reviews", []) if "proofs.json" in files else []
+    problems += [*chain_problems(proofs), *claim_problems(proofs, files), *record_problems(reviews),
+                 *review_claim_problems(_csv_rows(files), reviews)]
     return ExportCheck(problems, len(manifest.get("files", {})), len(proofs), dkim_checked)
 
 
@@ -281,13 +330,21 @@ def chain_problems(proofs: list[dict[str, Any]]) -> Iterator[str]:
 def claim_problems(proofs: list[dict[str, Any]], files: dict[str, bytes]) -> Iterator[str]:
     """logbook.csv and demarches.json must say what the chained content says."""
     content = {str(item["event"]): item["chain"]["content"] for item in proofs}
-    if "logbook.csv" in files:
-        for row in csv.DictReader(io.StringIO(files["logbook.csv"].decode("utf-8"))):
+    for row in _csv_rows(files):
+        if row.get("origin") != DECLARED:
             yield from _row_problems("logbook.csv", row["id"], row, content.get(row["id"]))
     if "demarches.json" in files:
         for item in json.loads(files["demarches.json"]).get("demarches", []):
             event_id = str(item["carnet"]["event"])
             yield from _row_problems("demarches.json", event_id, _demarche_claim(item), content.get(event_id))
+
+
+def _csv_rows(files: dict[str, bytes]) -> list[dict[str, str]]:
+    """logbook.csv's rows with the cells as written before they were made spreadsheet-safe."""
+    if "logbook.csv" not in files:
+        return []
+    reader = csv.DictReader(io.StringIO(files["logbook.csv"].decode("utf-8")))
+    return [{name: restore(value or "") for name, value in row.items()} for row in reader]
 
 
 def _demarche_claim(item: dict[str, Any]) -> dict[str, Any]:

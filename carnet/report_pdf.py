@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from xml.sax.saxutils import escape
 
@@ -22,6 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from carnet.store.logbook import LogbookRow
+from carnet.store.reviews import Declaration
 
 KIND_LABELS = {
     "application": "Candidature envoyée",
@@ -39,6 +40,9 @@ VERIFICATION_BADGES = {
     "none": ("Non vérifié", colors.HexColor("#718096"), "aucune preuve technique"),
 }
 
+CORRECTED_MARK = "corrigé par le demandeur"
+DECLARED_MARK = "déclaré, sans preuve"
+
 APPLICATION_TYPES = {"ad_response": "réponse à une offre", "spontaneous": "candidature spontanée"}
 
 
@@ -49,6 +53,8 @@ class ReportInput:
     end: date
     heads: Mapping[str, str]  # seeker → last hash of their chain
     generated: date
+    corrections: Mapping[int, Mapping[str, str]] = field(default_factory=dict)  # entry id → seeker's values
+    declared: Sequence[Declaration] = ()
 
 
 def render(report: ReportInput) -> bytes:
@@ -77,7 +83,8 @@ def _story(report: ReportInput) -> list[Flowable]:
     if not report.rows:
         story.append(Paragraph("Aucune démarche enregistrée sur la période.", styles["Normal"]))
     for rows in _by_application(report.rows):
-        story += _application_block(rows, styles)
+        story += _application_block(rows, styles, report.corrections)
+    story += _declared_block(report.declared, styles)
     story += _chain_block(report.heads, styles)
     return story
 
@@ -125,17 +132,57 @@ def _by_application(rows: Sequence[LogbookRow]) -> list[list[LogbookRow]]:
     return sorted(groups.values(), key=lambda group: (group[0].seeker, min(r.date or date.max for r in group)))
 
 
-def _application_block(rows: list[LogbookRow], styles: Mapping[str, ParagraphStyle]) -> list[Flowable]:
+def _application_block(rows: list[LogbookRow], styles: Mapping[str, ParagraphStyle],
+                       corrections: Mapping[int, Mapping[str, str]]) -> list[Flowable]:
     first = rows[0]
-    title = f"{first.company or 'Entreprise inconnue'} — {first.position or 'poste non précisé'}"
     kind = APPLICATION_TYPES.get(first.application_type or "")
     data = [["Date", "Démarche", "Code", "Vérification", "Réf."]]
-    data += [[_fr(r.date), KIND_LABELS.get(r.kind, r.kind), r.demarche or "", _badge(r.verification), str(r.id)]
-             for r in sorted(rows, key=lambda r: (r.date or date.max, r.id))]
+    data += [[_fr(r.date), _kind_cell(r, corrections.get(r.id, {})), r.demarche or "", _badge(r.verification),
+              str(r.id)] for r in sorted(rows, key=lambda r: (r.date or date.max, r.id))]
     table = Table(data, hAlign="LEFT", colWidths=[24 * mm, 62 * mm, 14 * mm, 44 * mm, 14 * mm])
     table.setStyle(_grid_style(header_rows=1))
-    heading = escape(title) + (f" <font size=9>({escape(kind)})</font>" if kind else "")
+    heading = _title(first, corrections.get(first.id, {})) + (f" <font size=9>({escape(kind)})</font>" if kind else "")
     return [Paragraph(heading, styles["Heading4"]), table, Spacer(1, 2 * mm)]
+
+
+def _title(row: LogbookRow, corrected: Mapping[str, str]) -> str:
+    """Company and position; when the seeker corrected them, theirs, then what Carnet found."""
+    def named(company: str | None, position: str | None) -> str:
+        return f"{company or 'Entreprise inconnue'} — {position or 'poste non précisé'}"
+
+    found = named(row.company, row.position)
+    if not ({"company", "position"} & set(corrected)):
+        return escape(found)
+    mine = named(corrected.get("company", row.company), corrected.get("position", row.position))
+    return f"{escape(mine)} <font size=8>{escape(CORRECTED_MARK)} ; trouvé par Carnet : {escape(found)}</font>"
+
+
+def _kind_cell(row: LogbookRow, corrected: Mapping[str, str]) -> Paragraph | str:
+    label = KIND_LABELS.get(row.kind, row.kind)
+    if "kind" not in corrected:
+        return label
+    mine = KIND_LABELS.get(corrected["kind"], corrected["kind"])
+    return Paragraph(f"{escape(mine)}<br/><font size=7>{escape(CORRECTED_MARK)} ; Carnet : {escape(label)}</font>",
+                     ParagraphStyle("kind", fontSize=8.5, leading=10))
+
+
+def _declared_block(declared: Sequence[Declaration], styles: Mapping[str, ParagraphStyle]) -> list[Flowable]:
+    """Applications the seeker declared with no mail: listed apart, marked without proof."""
+    if not declared:
+        return []
+    data = [["Date", "Entreprise", "Poste", "Où", "Preuve"]]
+    data += [[_fr(item.date), _cell(item.company), _cell(item.position or "—"), _cell(item.channel or "—"),
+              DECLARED_MARK] for item in declared]
+    table = Table(data, hAlign="LEFT", colWidths=[22 * mm, 46 * mm, 46 * mm, 32 * mm, 32 * mm])
+    table.setStyle(_grid_style(header_rows=1))
+    intro = ("Candidatures déclarées par le demandeur, sans message pour les prouver (faites en personne ou sur "
+             "un site qui n'envoie pas de mail).")
+    return [Paragraph("Candidatures déclarées, sans preuve", styles["Heading2"]),
+            Paragraph(escape(intro), styles["Normal"]), Spacer(1, 2 * mm), table]
+
+
+def _cell(text: str) -> Paragraph:
+    return Paragraph(escape(text), ParagraphStyle("cell", fontSize=8.5, leading=10))
 
 
 def _badge(level: str) -> Paragraph:

@@ -161,16 +161,27 @@ class EntryReview:
         """kind, company and position as the seeker last left them."""
         return {name: self.corrections.get(name, getattr(event, name)) for name in CORRECTABLE}
 
-    def apply(self, review: Review) -> None:
-        action = Action(review.action)
-        self.at, self.author = review.created_at, review.author
+    def apply(self, action: str, changes: dict[str, Any], at: datetime | str, author: str) -> None:
+        """Fold one review (as stored, or as an export's proofs.json holds it) into the state."""
+        action = Action(action)
+        self.at, self.author = at, author
         if action in DISMISSALS:
             self.status, self.dismissal = "dismissed", action.value
         elif action is Action.CONFIRM:
             self.status, self.dismissal = "confirmed", None
         elif action is Action.CORRECT:
             self.status, self.dismissal = "confirmed", None
-            self.corrections.update(json.loads(review.changes))
+            self.corrections.update(changes)
+
+
+def fold(contents: Iterable[dict[str, Any]]) -> dict[int, EntryReview]:
+    """Each entry's state from chained review contents (`review_content`), taken in `seq` order."""
+    states: dict[int, EntryReview] = {}
+    for content in sorted(contents, key=lambda item: item["seq"]):
+        if content["event"] is not None:
+            states.setdefault(content["event"], EntryReview()).apply(
+                content["action"], content["changes"], content["at"], content["author"])
+    return states
 
 
 def entry_reviews(session: Session, seeker_id: int, event_ids: Iterable[int] | None = None) -> dict[int, EntryReview]:
@@ -180,8 +191,18 @@ def entry_reviews(session: Session, seeker_id: int, event_ids: Iterable[int] | N
         query = query.where(Review.event_id.in_(list(event_ids)))
     states: dict[int, EntryReview] = {}
     for review in session.scalars(query):
-        states.setdefault(review.event_id, EntryReview()).apply(review)
+        states.setdefault(review.event_id, EntryReview()).apply(review.action, json.loads(review.changes),
+                                                                 review.created_at, review.author)
     return states
+
+
+def reviews_of_events(session: Session, event_ids: Iterable[int]) -> list[Review]:
+    """Every review of these entries, whoever's they are, in chain order (for exports)."""
+    ids = list(event_ids)
+    found: list[Review] = []
+    for start in range(0, len(ids), 1000):
+        found += session.scalars(select(Review).where(Review.event_id.in_(ids[start:start + 1000])))
+    return sorted(found, key=lambda review: (review.seeker_id, review.seq))
 
 
 @dataclass(frozen=True)
