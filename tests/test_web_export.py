@@ -10,11 +10,12 @@ import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from carnet.csv_cells import neutralise, restore
-from carnet.export import verify_export
 from carnet.store.db import transaction
 from entrykit import Entry, add_entries, mailbox_for
 from webkit import login, post
+
+from carnet.csv_cells import neutralise, restore
+from carnet.export import verify_export
 
 FORMULA = '=HYPERLINK("http://evil.example","clic")'
 
