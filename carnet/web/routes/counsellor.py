@@ -6,13 +6,20 @@ A consented seeker's own pages live under `/conseiller/{seeker_id}/…` and take
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from carnet.store import reviews
 from carnet.store.consent import CODE_LIFETIME, issue_code
 from carnet.store.counsellor import consented_seekers
-from carnet.web.auth import CounsellorOnly
+from carnet.store.sources import original_bytes, owned_source, readable_source
+from carnet.store.timeline import VERIFICATIONS, VERIFIED, timelines
+from carnet.web.auth import CounsellorOnly, not_found
 from carnet.web.deps import Database
+from carnet.web.routes.journal import KINDS, eml_response, journal_filters
+from carnet.web.shared import Shared, SharedEntry, SharedJournal, SharedOriginal
 from carnet.web.templating import render
 
 router = APIRouter()
@@ -32,3 +39,40 @@ def new_code(account: CounsellorOnly, request: Request, db: Database) -> Respons
 def _list(request: Request, db: Database, counsellor_id: int, **context) -> Response:
     return render(request, "counsellor_list.html", active="conseiller", seekers=consented_seekers(db, counsellor_id),
                   code_hours=int(CODE_LIFETIME.total_seconds() // 3600), **context)
+
+
+@router.get("/conseiller/{seeker_id}")
+def seeker_journal(shared: SharedJournal, request: Request, db: Database, du: str | None = None,
+                   au: str | None = None, type: str | None = None, preuve: str | None = None) -> Response:
+    """The seeker's timelines as she left them (her dismissed entries are not shown), without review buttons."""
+    filters = replace(journal_filters(du, au, type, preuve), show_dismissed=False)
+    base = f"/conseiller/{shared.seeker.id}"
+    return render(request, "counsellor_seeker.html", active="conseiller", seeker=shared.seeker, base=base,
+                  view=timelines(db, shared.seeker.id, filters), filters=filters, kinds=KINDS,
+                  verifications=(VERIFIED, *VERIFICATIONS), can_review=False, entry_base=f"{base}/entree/")
+
+
+def _entry_of(shared: Shared, db: Database, event_id: str):
+    """The seeker's entry, its message and her review; an entry she dismissed is not the counsellor's to see."""
+    found = owned_source(db, shared.seeker.id, int(event_id)) if event_id.isdigit() else None
+    if found is None:
+        raise not_found()
+    event, message = found
+    review = reviews.entry_reviews(db, shared.seeker.id, [event.id]).get(event.id, reviews.EntryReview())
+    if review.status == "dismissed":
+        raise not_found()
+    return event, message, review
+
+
+@router.get("/conseiller/{seeker_id}/entree/{event_id}")
+def seeker_entry(shared: SharedEntry, request: Request, db: Database, event_id: str) -> Response:
+    event, message, review = _entry_of(shared, db, event_id)
+    base = f"/conseiller/{shared.seeker.id}"
+    return render(request, "entry.html", active="conseiller", source=readable_source(event, message),
+                  review=review, kinds=KINDS, can_review=False, entry_base=f"{base}/entree/", back_url=base)
+
+
+@router.get("/conseiller/{seeker_id}/entree/{event_id}/original.eml")
+def seeker_original(shared: SharedOriginal, db: Database, event_id: str) -> Response:
+    _, message, _ = _entry_of(shared, db, event_id)
+    return eml_response(original_bytes(message), int(event_id))
