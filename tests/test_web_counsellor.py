@@ -9,7 +9,9 @@ missing seeker gets, nothing logged) and a stranger (sent to /login).
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 
@@ -156,3 +158,16 @@ def test_revoking_ends_the_counsellors_next_request(world, web_runtime, browser)
         revoke(session, world.lea.seeker_id, grant.id)
     assert counsellor.get(path).status_code == 404
     assert f'href="{path}"' not in counsellor.get("/conseiller").text
+
+
+def test_the_counsellor_downloads_the_seekers_export_and_she_sees_it_in_her_log(world, web_runtime, browser):
+    client = login(browser(), world.claire)
+    response = client.get(f"/conseiller/{world.lea.seeker_id}/export.zip?du=2026-11-01&au=2026-11-30")
+    assert response.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        table = archive.read("logbook.csv").decode("utf-8")
+    assert "Airbus" in table and "Safran" in table and "Cabinet Lefèvre" not in table
+    page = login(browser(), world.lea).get("/partage").text
+    assert "l&#39;export" in page and "du 2026-11-01, au 2026-11-30" in page and "Claire Dubois" in page
+    backwards = client.get(f"/conseiller/{world.lea.seeker_id}/export.zip?du=2026-11-30&au=2026-11-01")
+    assert backwards.status_code == 400 and 'role="alert"' in backwards.text

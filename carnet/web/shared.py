@@ -21,7 +21,7 @@ from carnet.store.models import Account, Seeker
 from carnet.web.auth import CounsellorOnly, not_found
 from carnet.web.deps import Database
 
-DETAIL_PARAMS = ("event_id", "start", "end", "kind", "verification")
+DETAIL_PARAMS = ("event_id", "du", "au", "type", "preuve")
 
 
 @dataclass(frozen=True)

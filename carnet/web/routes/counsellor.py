@@ -11,6 +11,7 @@ from dataclasses import replace
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from carnet.export import Scope, export_bytes
 from carnet.store import reviews
 from carnet.store.consent import CODE_LIFETIME, issue_code
 from carnet.store.counsellor import consented_seekers
@@ -18,8 +19,9 @@ from carnet.store.sources import original_bytes, owned_source, readable_source
 from carnet.store.timeline import VERIFICATIONS, VERIFIED, timelines
 from carnet.web.auth import CounsellorOnly, not_found
 from carnet.web.deps import Database
+from carnet.web.periods import chosen
 from carnet.web.routes.journal import KINDS, eml_response, journal_filters
-from carnet.web.shared import Shared, SharedEntry, SharedJournal, SharedOriginal
+from carnet.web.shared import Shared, SharedEntry, SharedExport, SharedJournal, SharedOriginal
 from carnet.web.templating import render
 
 router = APIRouter()
@@ -45,11 +47,30 @@ def _list(request: Request, db: Database, counsellor_id: int, **context) -> Resp
 def seeker_journal(shared: SharedJournal, request: Request, db: Database, du: str | None = None,
                    au: str | None = None, type: str | None = None, preuve: str | None = None) -> Response:
     """The seeker's timelines as she left them (her dismissed entries are not shown), without review buttons."""
-    filters = replace(journal_filters(du, au, type, preuve), show_dismissed=False)
+    return _journal(request, db, shared, journal_filters(du, au, type, preuve))
+
+
+def _journal(request: Request, db: Database, shared: Shared, filters, status_code: int = 200,
+             **context) -> Response:
+    filters = replace(filters, show_dismissed=False)
     base = f"/conseiller/{shared.seeker.id}"
-    return render(request, "counsellor_seeker.html", active="conseiller", seeker=shared.seeker, base=base,
-                  view=timelines(db, shared.seeker.id, filters), filters=filters, kinds=KINDS,
-                  verifications=(VERIFIED, *VERIFICATIONS), can_review=False, entry_base=f"{base}/entree/")
+    return render(request, "counsellor_seeker.html", status_code=status_code, active="conseiller",
+                  seeker=shared.seeker, base=base, view=timelines(db, shared.seeker.id, filters), filters=filters,
+                  kinds=KINDS, verifications=(VERIFIED, *VERIFICATIONS), can_review=False,
+                  entry_base=f"{base}/entree/", period=chosen(None, None), **context)
+
+
+@router.get("/conseiller/{seeker_id}/export.zip")
+def seeker_export(shared: SharedExport, request: Request, db: Database, du: str | None = None,
+                  au: str | None = None) -> Response:
+    """The seeker's own export (her reviews applied), for the period asked."""
+    period = chosen(du, au)
+    if not period.valid:
+        return _journal(request, db, shared, journal_filters(None, None, None, None), 400, export_error=True)
+    data = export_bytes(db, Scope(period.start, period.end, seeker=shared.seeker.name))
+    name = f"carnet-{shared.seeker.id}-{period.start.isoformat()}-{period.end.isoformat()}.zip"
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def _entry_of(shared: Shared, db: Database, event_id: str):
