@@ -11,6 +11,7 @@ import re
 import subprocess
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
@@ -21,9 +22,10 @@ from carnet.ingest.connection import AuthenticationFailed, connect
 from carnet.store import leases
 from carnet.store.db import transaction
 from carnet.store.models import Mailbox
-from carnet.store.secrets import decrypt
+from carnet.store.secrets import decrypt, rotate_key
 from clikit import TIMEOUT, carnet_argv, carnet_env
 from conftest import DovecotFactory, ImapAccount
+from cryptography.fernet import Fernet
 from oauthkit import approve, device_grant, link_oauth, oauth_account, oauth_env, oauth_settings
 from synckit import entries, mailbox_row, runtime, sync
 
@@ -203,3 +205,18 @@ def test_oauthbearer_when_offered_else_xoauth2(
     connect(oauth_account(user, grant.access_token), timeout=10).logout()
     log = server.log_file.read_text(errors="replace")
     assert f"user=<{user.user}>, method={used}" in log
+
+
+def test_rotate_key_re_encrypts_refresh_tokens_and_the_mailbox_still_syncs(
+    oauth_user: ImapAccount, oauth_server: AuthorizationServer, rt: Runtime
+) -> None:
+    seed_job_mail(oauth_user)
+    mailbox_id = link_oauth(rt, oauth_server, oauth_user)
+    old_key, new_key = rt.settings.require_secret_key(), Fernet.generate_key().decode()
+    refresh_token = decrypt(old_key, mailbox_row(rt.factory, mailbox_id).secret)
+    with transaction(rt.factory) as session:
+        assert rotate_key(session, old_key, new_key) == 1
+    assert decrypt(new_key, mailbox_row(rt.factory, mailbox_id).secret) == refresh_token
+    rotated = Runtime(replace(rt.settings, secret_key=new_key), rt.engine, rt.factory)
+    assert not sync(rotated, mailbox_id).errors
+    assert {kind for kind, *_ in entries(rt.factory, mailbox_id)} == {"application", "rejection"}

@@ -8,6 +8,7 @@ the code for a grant. The web app and the command line's loopback redirect use b
 from __future__ import annotations
 
 import hmac
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -32,8 +33,13 @@ class Started:
 
 def begin(provider: OAuthProvider, settings: Settings, redirect_uri: str, login_hint: str, mailbox: str) -> Started:
     if provider.kind is OAuthKind.MICROSOFT:
-        flow = msal_app(provider, settings, mailbox).initiate_auth_code_flow(
-            provider.msal_scopes, redirect_uri=redirect_uri, login_hint=login_hint)
+        app = msal_app(provider, settings, mailbox)
+        with warnings.catch_warnings():
+            # msal recommends response_mode=form_post; but a cross-site POST back would not carry the
+            # seeker's SameSite=Lax session cookie. The code in the query is single-use and PKCE-bound,
+            # and the callback answers with a redirect at once.
+            warnings.filterwarnings("ignore", "response_mode='form_post' is recommended", UserWarning)
+            flow = app.initiate_auth_code_flow(provider.msal_scopes, redirect_uri=redirect_uri, login_hint=login_hint)
         return Started(flow["auth_uri"], flow)
     verifier = generate_token(64)
     session = oauth_session(provider, settings, redirect_uri)
