@@ -7,6 +7,10 @@ every page the journey goes through.
 
 from __future__ import annotations
 
+import subprocess
+import zipfile
+from pathlib import Path
+
 import pytest
 from browserkit import check_accessible, wait_for_entries
 from playwright.sync_api import Page, expect
@@ -70,6 +74,11 @@ def test_sign_up_link_sync_and_see_the_timelines(new_page, imap_user, worker):
     expect(leroy).to_contain_text("écarté : pas la mienne")
     expect(page.locator("li.card", has_text="Northwind Traders").first).to_contain_text("corrigé par vous")
 
+    text = pdf_text(export(page, "2026-10-01", "2026-10-31"))
+    assert "Northwind Traders" in text and "corrigé par le demandeur" in text
+    assert "Leroy Merlin" not in text
+    assert "Boulangerie Moreau" in text and "Decathlon" in text
+
 
 def review(page: Page, company: str, act) -> None:
     """Open the first entry of `company`'s card, check the page, and act on it."""
@@ -85,3 +94,22 @@ def review(page: Page, company: str, act) -> None:
 def correct_company(page: Page, company: str) -> None:
     page.fill("#company", company)
     page.get_by_role("button", name="Enregistrer la correction").click()
+
+
+def export(page: Page, start: str, end: str) -> Path:
+    """Download the export of a period from the export page; the path of the zip."""
+    page.goto("/export")
+    check_accessible(page)
+    page.fill("#du", start)
+    page.fill("#au", end)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger l'export").click()
+    return Path(download.value.path())
+
+
+def pdf_text(archive: Path) -> str:
+    """The text of the export's PDF report, as pdftotext reads it."""
+    with zipfile.ZipFile(archive) as opened:
+        pdf = opened.read("rapport.pdf")
+    done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+    return " ".join(done.stdout.decode("utf-8").split())
