@@ -37,6 +37,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 SERIOUS = ("serious", "critical")
+LEA = {"name": "Léa Martin", "email": "lea.martin@example.fr", "password": "un mot de passe solide"}
 WORKER_WAIT = 90.0
 START_TIMEOUT = 30.0
 
@@ -192,3 +193,33 @@ def wait_for_entries(page: Page, *texts: str, path: str = "/journal", timeout: f
             return
         time.sleep(1)
     pytest.fail(f"{path} does not show {texts} after {timeout:.0f} s: the worker did not sync")
+
+
+def sign_up(page: Page, person: dict[str, str] = LEA) -> None:
+    """Sign up through the form (the page is checked by axe first); lands on /journal."""
+    page.goto("/inscription")
+    check_accessible(page)
+    page.fill("#name", person["name"])
+    page.fill("#email", person["email"])
+    page.fill("#password", person["password"])
+    page.fill("#password_again", person["password"])
+    page.get_by_role("button", name="Créer mon compte").click()
+    page.wait_for_url("**/journal")
+
+
+def link_mailbox(page: Page, imap, password: str) -> None:
+    """Link an account of the test Dovecot through the form of the "other" provider."""
+    page.goto("/boite/lier/other")
+    page.fill("#host", imap.host)
+    page.fill("#port", str(imap.port))
+    page.select_option("#security", "plain")
+    page.fill("#username", imap.user)
+    page.fill("#password", password)
+    page.get_by_role("button", name="Vérifier et lier").click()
+
+
+def user_add(role: str, email: str, name: str, password: str) -> None:
+    """Create an account the way an operator does at a terminal: `carnet user add --password-stdin`."""
+    subprocess.run([sys.executable, "-m", "carnet", "user", "add", "--role", role, "--email", email, "--name", name,
+                    "--password-stdin"], input=password.encode(), env=dict(os.environ), cwd=ROOT, check=True,
+                   capture_output=True)

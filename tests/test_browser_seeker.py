@@ -12,36 +12,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from browserkit import check_accessible, wait_for_entries
+from browserkit import check_accessible, link_mailbox, sign_up, wait_for_entries
 from playwright.sync_api import Page, expect
 
 from carnet.demo import sample_messages
 
 pytestmark = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
-
-LEA = {"name": "Léa Martin", "email": "lea.martin@example.fr", "password": "un mot de passe solide"}
-
-
-def sign_up(page: Page) -> None:
-    page.goto("/inscription")
-    check_accessible(page)
-    page.fill("#name", LEA["name"])
-    page.fill("#email", LEA["email"])
-    page.fill("#password", LEA["password"])
-    page.fill("#password_again", LEA["password"])
-    page.get_by_role("button", name="Créer mon compte").click()
-    page.wait_for_url("**/journal")
-
-
-def link_mailbox(page: Page, imap, password: str) -> None:
-    page.goto("/boite/lier/other")
-    page.fill("#host", imap.host)
-    page.fill("#port", str(imap.port))
-    page.select_option("#security", "plain")
-    page.fill("#username", imap.user)
-    page.fill("#password", password)
-    page.get_by_role("button", name="Vérifier et lier").click()
-
 
 def test_sign_up_link_sync_and_see_the_timelines(new_page, imap_user, worker):
     for folder, raw in sample_messages():
