@@ -203,8 +203,15 @@ def run() -> None:
 @app.command(help=t("help_demo"))
 def demo(
     keep: Annotated[Path | None, typer.Option(help=t("opt_keep"))] = None,
+    web: Annotated[bool, typer.Option("--web", help=t("opt_demo_web"))] = False,
+    port: Annotated[int, typer.Option(help=t("opt_demo_port"))] = 8000,
 ) -> None:
-    """The whole chain with no set-up: a local IMAP server, sample mail, a sync, the logbook."""
+    """The whole chain with no set-up: a local IMAP server, sample mail, a sync, the logbook (or the web app)."""
+    if web:
+        from carnet.demo.web import run_demo_web
+
+        run_demo_web(port, keep)
+        return
     from carnet.demo import run_demo
 
     run_demo(keep)

@@ -44,7 +44,9 @@ class Chart:
 
 
 def weekly_chart(weeks: list[Week]) -> Chart:
-    top = max([1, *(w.sent for w in weeks), *(w.replies for w in weeks)])
+    highest = max([1, *(w.sent for w in weeks), *(w.replies for w in weeks)])
+    step = -(-highest // 4)
+    top = step * 4 if highest > 4 else highest
     plot_height = HEIGHT - BOTTOM - TOP
     slot = (WIDTH - LEFT - 8) / max(len(weeks), 1)
     bar = max(slot * 0.38, 1.0)
@@ -57,6 +59,6 @@ def weekly_chart(weeks: list[Week]) -> Chart:
     columns = [Column(week, make(week.sent, LEFT + i * slot + slot * 0.1),
                       make(week.replies, LEFT + i * slot + slot * 0.1 + bar), round(LEFT + i * slot + slot / 2, 1),
                       i % every == 0) for i, week in enumerate(weeks)]
-    steps = sorted({0, top // 2, top})
+    steps = range(0, top + 1, step)
     ticks = [(round(HEIGHT - BOTTOM - plot_height * value / top, 1), value) for value in steps]
     return Chart(columns, ticks)

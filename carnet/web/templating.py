@@ -29,7 +29,13 @@ def _moment(value: datetime | None, lang: str = "fr") -> str:
     return value.strftime("%d/%m/%Y %H:%M UTC" if lang == "fr" else "%Y-%m-%d %H:%M UTC")
 
 
+def _decimal(value: float, lang: str = "fr") -> str:
+    text = f"{value:.1f}".removesuffix(".0")
+    return text.replace(".", ",") if lang == "fr" else text
+
+
 templates.env.filters["day"] = _day
+templates.env.filters["decimal"] = _decimal
 templates.env.filters["moment"] = _moment
 
 
