@@ -23,11 +23,19 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
+from carnet.config.settings import load_settings
+from carnet.store.accounts import Role, create_account
+from carnet.store.consent import grant_by_address
+from carnet.store.db import transaction
+from entrykit import Entry, add_entries, mailbox_for
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from carnet.runtime import open_runtime
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -223,3 +231,49 @@ def user_add(role: str, email: str, name: str, password: str) -> None:
     subprocess.run([sys.executable, "-m", "carnet", "user", "add", "--role", role, "--email", email, "--name", name,
                     "--password-stdin"], input=password.encode(), env=dict(os.environ), cwd=ROOT, check=True,
                    capture_output=True)
+
+
+@dataclass(frozen=True)
+class World:
+    """Accounts in the served database: a seeker with a small logbook, her counsellor, another, an operator."""
+
+    seeker: dict[str, str]
+    counsellor: dict[str, str]
+    stranger: dict[str, str]
+    operator: dict[str, str]
+    seeker_id: int
+    event_ids: list[int]
+
+
+WORLD_PASSWORD = "un mot de passe solide"
+
+
+@pytest.fixture
+def seeded_world(served: Server) -> World:
+    """Seed the served database directly (no sync): what the pages need to show something."""
+    people = {"seeker": ("Léa Martin", "lea@example.fr", Role.SEEKER),
+              "counsellor": ("Claire Dubois", "claire@francetravail.example", Role.COUNSELLOR),
+              "stranger": ("Marc Petit", "marc@francetravail.example", Role.COUNSELLOR),
+              "operator": ("Olga Roux", "olga@carnet.example", Role.OPERATOR)}
+    runtime = open_runtime(load_settings())
+    try:
+        with transaction(runtime.factory) as session:
+            accounts = {key: create_account(session, role, email, WORLD_PASSWORD, name)
+                        for key, (name, email, role) in people.items()}
+            seeker_id = accounts["seeker"].seeker_id
+            mailbox = mailbox_for(session, seeker_id, last_sync_at=None)
+            events = add_entries(session, mailbox, [
+                Entry("application", date(2026, 11, 3), "Airbus", "Technicienne méthodes"),
+                Entry("acknowledgement", date(2026, 11, 4), "Airbus", "Technicienne méthodes", "dkim",
+                      subject="Accusé de réception de votre candidature"),
+                Entry("application", date(2026, 11, 6), "Safran", "Opératrice usinage"),
+                Entry("interview", date(2026, 11, 12), "Safran", "Opératrice usinage", "thread",
+                      subject="Invitation à un entretien"),
+            ])
+            grant_by_address(session, seeker_id, people["counsellor"][1])
+            event_ids = [event.id for event in events]
+    finally:
+        runtime.engine.dispose()
+    login = {key: {"name": name, "email": email, "password": WORLD_PASSWORD}
+             for key, (name, email, _) in people.items()}
+    return World(login["seeker"], login["counsellor"], login["stranger"], login["operator"], seeker_id, event_ids)

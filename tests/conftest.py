@@ -192,4 +192,4 @@ from oauthkit import dovecot_oauth, oauth_server, oauth_user  # noqa: E402, F401
 
 # -- browser tests (the fixtures live in tests/browserkit.py) -----------------------------
 
-from browserkit import chromium, new_page, playwright, served, worker  # noqa: E402, F401
+from browserkit import chromium, new_page, playwright, seeded_world, served, worker  # noqa: E402, F401
