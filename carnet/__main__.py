@@ -2,4 +2,5 @@
 
 from carnet.cli import main
 
-main()
+if __name__ == "__main__":  # not when a worker process of `carnet.pool` imports it as its main module
+    main()

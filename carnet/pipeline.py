@@ -2,8 +2,10 @@
 
 The stages are functions of their own modules: the folder walk in `ingest.walk`,
 where a folder resumes in `store.checkpoint`, parse, classify and prove in
-`carnet.stages`, recording in `store.recording`. This module wires them and
-opens every transaction of a pass.
+`carnet.stages` (parse and classify in a pool of processes for a large folder,
+`carnet.pool`), recording in `store.recording`. This module wires them and opens
+every transaction of a pass. The classifier (its tables, spaCy, the model) is
+imported only when a folder has new mail: a pass that finds nothing stays light.
 
 Error scopes (after OfflineIMAP): a message that fails to parse is recorded and
 the pass goes on; a folder that fails (deleted, UIDVALIDITY loop) is logged and
@@ -28,13 +30,9 @@ from datetime import timedelta
 from imapclient.exceptions import IMAPClientError
 from sqlalchemy.orm import Session, sessionmaker
 
-from carnet import stages
-from carnet.classify.evidence import Context
-from carnet.classify.triage import is_candidate
 from carnet.config.i18n import t
 from carnet.config.settings import Settings
-from carnet.connecting import connect_mailbox
-from carnet.ingest.connection import Account, ImapError, close
+from carnet.ingest.connection import Account, ImapError, close, connect
 from carnet.ingest.fetch import Batch, Envelope
 from carnet.ingest.folders import Folder, FolderRole, classify_folders
 from carnet.ingest.parse import parse_addresses
@@ -89,7 +87,7 @@ def sync_mailbox(factory: sessionmaker[Session], settings: Settings, mailbox_id:
     report = SyncReport(mailbox_id)
     try:
         account, me = _account(run)
-        connection = Connection(connect_mailbox(factory, settings, mailbox_id, account))
+        connection = Connection(connect(account, settings.timeout, settings.ca_file))
     except SecretError as exc:
         return _fail(run, report, f"mailbox {mailbox_id}: {exc}", True)
     except ImapError as exc:
@@ -125,30 +123,30 @@ def _sync_folders(run: _Pass, connection: Connection, me: frozenset[str], report
 
 def _sync_folder(run: _Pass, connection: Connection, folder: Folder, me: frozenset[str],
                  report: SyncReport) -> frozenset[str]:
-    """Record the folder's new messages batch by batch; the seeker's addresses as they are after it."""
+    """Record the folder's new messages batch by batch; the seeker's addresses as they are after it.
+
+    `me` is rebound after each recorded batch; triage (in the read-ahead thread) and
+    the pool read it through `addresses`, as last recorded."""
+    from carnet import pool, stages
+
+    def addresses() -> frozenset[str]:
+        return me
+
     uidvalidity = open_folder(connection, folder)
     with transaction(run.factory) as session:
         point = checkpoint.resume(session, run.mailbox_id, folder, uidvalidity)
     last_uid = checkpoint.guard(point, run.settings.max_uidvalidity_resets, run.mailbox_id, folder)
     sizes = Sizes(run.settings.batch_size, run.settings.whole_fetch_bytes)
-    with new_batches(connection, folder, last_uid, _triage(folder, lambda: me), sizes) as batches:
-        for batch in batches:
-            observed, failures = _read(run, connection, folder, me, batch)
+    with new_batches(connection, folder, last_uid, _triage(folder, addresses), sizes) as new:
+        reads = pool.read_batches(new.batches, new.count, addresses, folder.role, run.settings.evidence_threshold)
+        for batch, read in reads:
+            observed = [stages.prove(item, run.policy, connection.stream) for item in read.evidence]
             with transaction(run.factory) as session:
-                new, me = _record(run, session, folder, uidvalidity, batch, observed, failures)
-            _count(run, report, batch, new, len(failures))
+                recorded, me = _record(run, session, folder, uidvalidity, batch, observed, read.failures)
+            _count(run, report, batch, recorded, len(read.failures))
             if run.stop.is_set():
                 break
     return me
-
-
-def _read(run: _Pass, connection: Connection, folder: Folder, me: frozenset[str],
-          batch: Batch) -> tuple[list[Observed], list[Failure]]:
-    """parse → classify → prove, in UID order (outside any transaction)."""
-    parsed, failures = stages.parse(stages.raws(batch))
-    seen = me | stages.sent_addresses(folder.role, [item.message for item in parsed])
-    evidence = stages.classify(parsed, Context(me=seen, folder_role=folder.role), run.settings.evidence_threshold)
-    return [stages.prove(item, run.policy, connection.stream) for item in evidence], failures
 
 
 def _record(run: _Pass, session: Session, folder: Folder, uidvalidity: int, batch: Batch,
@@ -165,6 +163,8 @@ def _record(run: _Pass, session: Session, folder: Folder, uidvalidity: int, batc
 
 def _triage(folder: Folder, me: Callable[[], frozenset[str]]) -> Callable[[Envelope], bool]:
     """Triage of the folder's envelopes, with the seeker's addresses as last committed."""
+    from carnet.classify.triage import is_candidate
+
     def candidate(envelope: Envelope) -> bool:
         sender = next(iter(parse_addresses(envelope.headers.get("from"))), None)
         return is_candidate(envelope.headers.get("subject", ""), sender, envelope.headers, folder.role, me())

@@ -77,11 +77,30 @@ def sent_addresses(folder_role: str | None, messages: Sequence[Message]) -> froz
     return frozenset(m.sender.email for m in messages if m.sender)
 
 
-def classify(items: Sequence[Parsed], context: Context, threshold: float) -> list[Classified]:
-    """The evidence among `items`, in order; the rest is forgotten."""
-    verdicts = classify_many([item.message for item in items], [context] * len(items), threshold)
+def classify(items: Sequence[Parsed], me: frozenset[str], folder_role: str | None,
+             threshold: float) -> list[Classified]:
+    """The evidence among `items`, in order; the rest is forgotten.
+
+    `me` is what the seeker's addresses were before these messages; a batch of their
+    sent folder adds its own senders."""
+    seen = me | sent_addresses(folder_role, [item.message for item in items])
+    verdicts = classify_many([item.message for item in items], [Context(seen, folder_role)] * len(items), threshold)
     return [Classified(item, evidence) for item, evidence in zip(items, verdicts, strict=True)
             if evidence.is_evidence]
+
+
+@dataclass(frozen=True)
+class Read:
+    """What parse and classify learned of a batch: its evidence, and the messages that cannot be parsed."""
+
+    evidence: list[Classified]
+    failures: list[Failure]
+
+
+def read(items: Sequence[Raw], me: frozenset[str], folder_role: str | None, threshold: float) -> Read:
+    """parse → classify; pure, so that a pool of processes can run it (`carnet.pool`)."""
+    parsed, failures = parse(items)
+    return Read(classify(parsed, me, folder_role, threshold), failures)
 
 
 def prove(item: Classified, policy: ProofPolicy, whole: Callable[[int], Streamed] | None = None) -> Observed:

@@ -87,16 +87,24 @@ def open_folder(connection: Connection, folder: Folder) -> int:
         return examine(connection.client, folder.name)
 
 
+@dataclass(frozen=True)
+class NewMail:
+    """The examined folder's messages above the checkpoint: how many, and their batches as they are read."""
+
+    count: int
+    batches: Iterator[Batch]
+
+
 @contextmanager
 def new_batches(connection: Connection, folder: Folder, last_uid: int, is_candidate: Callable[[Envelope], bool],
-                sizes: Sizes) -> Iterator[Iterator[Batch]]:
+                sizes: Sizes) -> Iterator[NewMail]:
     """The examined folder's messages above `last_uid`, batch by batch, read one batch ahead."""
     with _vanishing(connection, folder):
         with connection.lock:
             uids = new_uids(connection.client, last_uid)
         batches = read_batches(connection.client, uids, sizes.batch_size, is_candidate, sizes.whole_fetch_bytes)
         with read_ahead(batches, connection.lock) as ahead:
-            yield ahead
+            yield NewMail(len(uids), ahead)
 
 
 @contextmanager

@@ -3,6 +3,9 @@
 Durable first, checkpoint last (isync): a batch's evidence, its parse failures and
 the folder's new last UID are written in one transaction, so a crash either keeps
 all of it or none, and the next pass redoes exactly what was lost.
+
+`carnet.classify` (its tables, spaCy, the model) is imported only once something
+is recorded: a pass that finds nothing new never loads it.
 """
 
 from __future__ import annotations
@@ -11,15 +14,18 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from carnet.classify.evidence import Direction, Evidence, Kind
 from carnet.ingest.message import Message, Proof, ProofLevel
 from carnet.store.chain import GENESIS, event_content, event_hash
 from carnet.store.demarches import demarche_code
-from carnet.store.linking import Linker, batch_replies
 from carnet.store.models import Event, FolderState, Mailbox, MessageLocation, ParseFailure, Seeker, SourceMessage
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from carnet.classify.evidence import Evidence
+    from carnet.store.linking import Linker
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,8 @@ class Observed:
 
     @property
     def outgoing(self) -> bool:
+        from carnet.classify.evidence import Direction
+
         return self.evidence.direction is Direction.OUTGOING
 
     def stored_bytes(self) -> bytes | bytearray:
@@ -62,15 +70,21 @@ def record_batch(
 ) -> int:
     """Record a batch and advance the folder's checkpoint; return the new events' count."""
     evidence = [item for item in observed if item.evidence.is_evidence]
-    chain = _Chain(session, mailbox.seeker_id,
-                   Linker(session, mailbox.seeker_id, batch_replies((i.message, i.evidence) for i in evidence)))
-    known = _Known.read(session, mailbox.id, folder, evidence)
-    new = sum(_record(session, mailbox, folder, item, chain, known) for item in evidence)
+    new = _record_evidence(session, mailbox, folder, evidence) if evidence else 0
     for failure in failures:
         _record_failure(session, mailbox, folder, failure)
     folder.last_uid = max(folder.last_uid, last_uid)
     session.add(folder)
     return new
+
+
+def _record_evidence(session: Session, mailbox: Mailbox, folder: FolderState, evidence: Sequence[Observed]) -> int:
+    from carnet.store.linking import Linker, batch_replies
+
+    chain = _Chain(session, mailbox.seeker_id,
+                   Linker(session, mailbox.seeker_id, batch_replies((i.message, i.evidence) for i in evidence)))
+    known = _Known.read(session, mailbox.id, folder, evidence)
+    return sum(_record(session, mailbox, folder, item, chain, known) for item in evidence)
 
 
 def _record(session: Session, mailbox: Mailbox, folder: FolderState, item: Observed, chain: _Chain,
@@ -233,6 +247,8 @@ def _add_event(session: Session, chain: _Chain, source: SourceMessage, item: Obs
 
 def _verification(session: Session, seeker_id: int, item: Observed) -> ProofLevel:
     """The strongest proof held: DKIM or provider results first, then the thread."""
+    from carnet.classify.evidence import Kind
+
     if item.proof.level is not ProofLevel.NONE or item.outgoing or item.evidence.kind is Kind.APPLICATION:
         return item.proof.level
     return ProofLevel.THREAD if replies_to_seeker(session, seeker_id, item.message) else ProofLevel.NONE

@@ -1,0 +1,102 @@
+"""Parse and classify batches in a pool of processes while the reader fetches and the main thread records.
+
+A first sync is CPU-bound on parse + classify; one Python process uses one
+core. The pool keeps `workers` batches in flight (one per core) while the
+read-ahead thread fetches the next and the main thread proves and records the
+one before: results come back in batch order, and each batch's checkpoint is
+still committed only with its evidence, after the batches before it.
+
+The seeker's addresses (`me`) change only when a batch of their sent folder is
+recorded, so that folder goes one batch at a time (each sees the addresses the
+one before left); any other folder is read `workers` batches ahead.
+
+The pool starts at the first large folder (`POOL_MIN_MESSAGES` new messages)
+and lives as long as the process: `carnet run` warms its workers' models once.
+A smaller folder is read in the calling process, where starting workers would
+cost more than it saves. Workers are started with `forkserver`, never `fork`:
+the parent holds threads, sockets and database connections.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from carnet import stages
+from carnet.ingest.fetch import Batch
+from carnet.ingest.folders import FolderRole
+
+POOL_MIN_MESSAGES = 1000
+
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def workers() -> int:
+    """One worker per core this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def read_batches(batches: Iterable[Batch], count: int, me: Callable[[], frozenset[str]],
+                 folder_role: str | None, threshold: float) -> Iterator[tuple[Batch, stages.Read]]:
+    """Each batch with what parse and classify learned of it, in order.
+
+    `count` is how many new messages the folder has; `me()` the seeker's addresses as
+    last recorded."""
+    if count < POOL_MIN_MESSAGES:
+        for batch in batches:
+            yield batch, stages.read(stages.raws(batch), me(), folder_role, threshold)
+        return
+    ahead = 0 if folder_role is FolderRole.SENT else workers()
+    yield from _in_pool(_shared_pool(), batches, ahead, lambda b: (stages.raws(b), me(), folder_role, threshold))
+
+
+def _in_pool(pool: ProcessPoolExecutor, batches: Iterable[Batch], ahead: int,
+             arguments: Callable[[Batch], tuple[object, ...]]) -> Iterator[tuple[Batch, stages.Read]]:
+    """At most `ahead` batches submitted beyond the one being handed back; the rest cancelled on exit."""
+    pending: deque[tuple[Batch, Future[stages.Read]]] = deque()
+    try:
+        for batch in batches:
+            pending.append((batch, pool.submit(stages.read, *arguments(batch))))
+            while len(pending) > ahead:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
+    finally:
+        for _, future in pending:
+            future.cancel()
+
+
+def warm() -> None:
+    """Start the pool now and load every worker's models (a benchmark's warm worker)."""
+    pool = _shared_pool()
+    for future in [pool.submit(os.getpid) for _ in range(workers())]:
+        future.result()
+
+
+def _shared_pool() -> ProcessPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            context = multiprocessing.get_context("forkserver")
+            _pool = ProcessPoolExecutor(workers(), mp_context=context, initializer=_warm)
+            atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
+        return _pool
+
+
+def _warm() -> None:
+    """Load the tables and models once per worker, before its first batch."""
+    from carnet.classify import classify
+    from carnet.classify.evidence import Context
+    from carnet.ingest.parse import parse_message
+
+    sample = (b"From: RH Acme <rh@acme.fr>\r\nTo: lea@example.fr\r\nSubject: Votre candidature\r\n\r\n"
+              b"Bonjour, nous vous invitons a un entretien pour le poste de comptable.\r\n")
+    classify(parse_message(sample), Context(me=frozenset({"lea@example.fr"})))
