@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 VERIFICATIONS = ("dkim", "provider", "thread", "none")
 VERIFIED = "verified"  # any proof but none
-STAGES = {"application": 0, "acknowledgement": 1, "interview": 2, "offer": 3, "rejection": 3}
+PAGE_SIZE = 30  # cards a page
+NOT_REVIEWED = EntryReview()
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Filters:
     kind: str | None = None
     verification: str | None = None  # one of VERIFICATIONS, or VERIFIED
     show_dismissed: bool = True
+    page: int = 1
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,12 @@ class Card:
 
 @dataclass(frozen=True)
 class Timelines:
-    cards: list[Card]
+    cards: list[Card]  # the page's
     declared: list[Declaration]
     to_check: int
+    page: int = 1
+    pages: int = 1
+    total: int = 0  # cards on every page
 
 
 _DOUBT = getattr(Event, "in_doubt", None)
@@ -116,33 +121,47 @@ def _query(seeker_id: int, filters: Filters):
 
 
 def timelines(session: Session, seeker_id: int, filters: Filters = Filters()) -> Timelines:
-    """The seeker's cards, the most recent application first, and their declared applications."""
+    """A page of the seeker's cards, the most recent application first, and their declared applications.
+
+    Every row is read (small columns) to group and order the cards, but entries are
+    built for the page's cards only."""
     rows = session.execute(_query(seeker_id, filters)).all()
     reviews = entry_reviews(session, seeker_id)
-    cards: dict[int, Card] = {}
+    groups: dict[int, list] = {}
+    to_check = 0
     for row in rows:
-        entry = _entry(row, reviews.get(row.id, EntryReview()))
-        if not _kept(entry, filters):
-            continue
-        card = cards.get(row.application_id)
-        if card is None:
-            card = cards[row.application_id] = Card(row.application_id, row.app_company, row.app_position,
-                                                    row.app_channel, row.app_type)
-        card.entries.append(entry)
-    ordered = sorted(cards.values(), key=lambda c: (c.last_date, c.application_id), reverse=True)
+        review = reviews.get(row.id, NOT_REVIEWED)
+        if _kept(row, review, filters):
+            groups.setdefault(row.application_id, []).append((row, review))
+            to_check += _DOUBT is not None and bool(row.in_doubt) and review.status == "pending"
+    ordered = sorted(groups.items(), key=lambda item: (_last_date(item[1]), item[0]), reverse=True)
+    pages = max(1, -(-len(ordered) // PAGE_SIZE))
+    page = min(max(filters.page, 1), pages)
+    cards = [_card(group) for _, group in ordered[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]]
     declared = [] if filters.verification not in (None, "none") or filters.kind not in (None, "application") \
         else declarations(session, seeker_id, filters.start, filters.end)
-    return Timelines(ordered, declared, sum(e.to_check for c in ordered for e in c.entries))
+    return Timelines(cards, declared, to_check, page, pages, len(ordered))
+
+
+def _last_date(group: list) -> date:
+    return max((row.date for row, _ in group if row.date), default=date.min)
+
+
+def _card(group: list) -> Card:
+    first = group[0][0]
+    card = Card(first.application_id, first.app_company, first.app_position, first.app_channel, first.app_type)
+    card.entries = [_entry(row, review) for row, review in group]
+    return card
 
 
 def _entry(row, review: EntryReview) -> Entry:
     return Entry(row.id, row.seq, row.date, row.kind, row.company, row.position, row.channel, row.demarche,
                  row.verification, row.application_type, row.subject, row.from_addr, row.outgoing,
-                 bool(getattr(row, "in_doubt", False)), review)
+                 _DOUBT is not None and bool(row.in_doubt), review)
 
 
-def _kept(entry: Entry, filters: Filters) -> bool:
-    if entry.dismissed and not filters.show_dismissed:
+def _kept(row, review: EntryReview, filters: Filters) -> bool:
+    if review.status == "dismissed" and not filters.show_dismissed:
         return False
-    return filters.kind is None or entry.shown["kind"] == filters.kind
+    return filters.kind is None or review.corrections.get("kind", row.kind) == filters.kind
 

@@ -11,6 +11,7 @@ from carnet.store.db import transaction
 from carnet.store.integrity import verify_chains
 from carnet.store.models import Event, Review
 from carnet.store.reviews import review_content, review_hash
+from carnet.store.timeline import PAGE_SIZE
 from entrykit import Entry, add_entries, mailbox_for
 from sqlalchemy import select
 from webkit import login, post, shown
@@ -152,3 +153,18 @@ def test_strangers_get_404_on_every_entry_route(browser, seeker_with_entries, ma
                          ("corriger", {"kind": "offer", "company": "x", "position": "y"})):
         assert post(stranger, f"/journal/entree/{entry}/{action}", data).status_code == 404
     assert "Decathlon" not in stranger.get("/journal").text
+
+
+def test_long_logbooks_are_paged_with_the_filters_kept(browser, make_account, web_runtime):
+    person = make_account()
+    with transaction(web_runtime.factory) as session:
+        mailbox = mailbox_for(session, person.seeker_id)
+        add_entries(session, mailbox, [Entry("application", date(2026, 1, 1) + timedelta(days=i), company=f"Firme {i}")
+                                       for i in range(PAGE_SIZE + 5)])
+    client = login(browser(), person)
+    first = shown(client.get("/journal?type=application"))
+    assert f"Firme {PAGE_SIZE + 4}" in first and "Firme 0 " not in first and "Firme 0<" not in first
+    assert 'href="?type=application&amp;page=2"' in client.get("/journal?type=application").text
+    second = shown(client.get("/journal?type=application&page=2"))
+    assert "Firme 0" in second and f"Firme {PAGE_SIZE + 4}" not in second
+    assert client.get("/journal?page=99").status_code == 200

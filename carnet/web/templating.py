@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from importlib.resources import files
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -34,6 +35,13 @@ def _decimal(value: float, lang: str = "fr") -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
+def page_url(request: Request, page: int) -> str:
+    """This page's URL with its query (filters) kept and `page` replaced."""
+    query = [(name, value) for name, value in request.query_params.multi_items() if name not in ("page", "fait")]
+    return "?" + urlencode([*query, ("page", str(page))])
+
+
+templates.env.globals["page_url"] = page_url
 templates.env.filters["day"] = _day
 templates.env.filters["decimal"] = _decimal
 templates.env.filters["moment"] = _moment
