@@ -174,3 +174,19 @@ def test_no_password_or_token_in_pages(browser, make_account):
     page = client.get("/journal").text
     assert token not in page and PASSWORD not in page
     assert csrf_of(client) in page  # the CSRF token is meant to be in forms; the session token never
+
+
+def test_every_page_text_exists_in_both_languages():
+    from carnet.web.i18n import catalogue
+
+    messages = catalogue()
+    assert set(messages["fr"]) == set(messages["en"])
+
+
+def test_seeker_pages_in_english(browser, make_account):
+    client = login(browser(), make_account())
+    for path in ("/journal", "/bilan", "/boite", "/boite/lier", "/boite/lier/gmail", "/boite/lier/other",
+                 "/export", "/journal/declarer"):
+        response = client.get(path, params={"lang": "en"})
+        assert response.status_code == 200, path
+        assert '<html lang="en">' in response.text, path
