@@ -156,6 +156,29 @@ def sync(mailbox: Annotated[int | None, typer.Option(help=t("opt_mailbox"))] = N
     raise typer.Exit(1 if any(r.errors for r in reports) else 0)
 
 
+@app.command("import", help=t("help_import"))
+def import_cmd(
+    path: Annotated[Path, typer.Argument(help=t("opt_import_path"))],
+    seeker: Annotated[str | None, typer.Option(help=t("opt_seeker_name"))] = None,
+    me: Annotated[list[str], typer.Option("--me", help=t("opt_me"))] = [],  # noqa: B006
+) -> None:
+    """Record the evidence of mailbox files, idempotently, as a sync would."""
+    from carnet.importing import ImportBusy, import_path, progress_bar
+    from carnet.ingest.mailfiles import NotAMailbox
+
+    if not seeker and not me:
+        _fail(t("import_who"))
+    runtime = _runtime()
+    try:
+        with progress_bar(sys.stderr.isatty(), path.name) as progress:
+            report = import_path(runtime.factory, runtime.settings, path, seeker or me[0],
+                                 frozenset(me), progress)
+    except (NotAMailbox, ImportBusy) as exc:
+        _fail(str(exc))
+    typer.echo(t("import_summary", folders=report.folders, messages=report.messages, new=report.new,
+                 failed=report.failed))
+
+
 @app.command(help=t("help_logbook"))
 def logbook(
     mailbox: Annotated[int | None, typer.Option(help=t("opt_mailbox"))] = None,

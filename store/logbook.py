@@ -82,5 +82,6 @@ def _row(event: Event, source: SourceMessage, seeker: str) -> LogbookRow:
 
 
 def mailbox_ids(session: Session) -> list[int]:
-    """Every linked mailbox (a mailbox its seeker removed has no secret left to sync with)."""
-    return list(session.scalars(select(Mailbox.id).where(Mailbox.status != "removed").order_by(Mailbox.id)))
+    """Every linked mailbox (a mailbox its seeker removed has no secret left to sync with; imports are no server)."""
+    return list(session.scalars(select(Mailbox.id).where(Mailbox.status.notin_(("removed", "imported")))
+                                .order_by(Mailbox.id)))

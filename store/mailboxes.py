@@ -19,6 +19,8 @@ class MailboxStatus(StrEnum):
     ACTIVE = "active"
     #: The server refused the credentials: nothing is tried until the seeker links it again.
     NEEDS_RELINK = "needs_relink"
+    #: Holds what `carnet import` read from mailbox files: never synced (`store.imports`).
+    IMPORTED = "imported"
 
 
 def get_or_create_seeker(session: Session, name: str) -> Seeker:

@@ -20,7 +20,7 @@ from carnet.ingest.message import Message, Proof, ProofLevel
 from carnet.store.chain import GENESIS, event_content, event_hash
 from carnet.store.demarches import demarche_code
 from carnet.store.models import Event, FolderState, Mailbox, MessageLocation, ParseFailure, Seeker, SourceMessage
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
@@ -103,12 +103,20 @@ def _record(session: Session, mailbox: Mailbox, folder: FolderState, item: Obser
     return 1
 
 
+def _seekers_mailboxes(mailbox_id: int) -> Select:
+    """The ids of every mailbox of the seeker who owns `mailbox_id`."""
+    owner = select(Mailbox.seeker_id).where(Mailbox.id == mailbox_id).scalar_subquery()
+    return select(Mailbox.id).where(Mailbox.seeker_id == owner)
+
+
 @dataclass
 class _Known:
     """What the database already holds for a batch's messages, read in two queries rather
     than two per message: the UIDs of this folder already located, and the recorded
     contents by SHA-256 and by Message-ID (a copy in another folder, a resync after a
-    UIDVALIDITY change). Only ids are read: a row's raw bytes may weigh megabytes."""
+    UIDVALIDITY change). Contents are looked up in all the seeker's mailboxes: a message
+    imported from a file and synced from the linked mailbox (or received in two of
+    them) is one entry. Only ids are read: a row's raw bytes may weigh megabytes."""
 
     located: set[int]
     by_sha256: dict[str, int] = field(default_factory=dict)
@@ -129,7 +137,7 @@ class _Known:
             same = same | SourceMessage.message_id.in_(message_ids)
         rows = session.execute(
             select(SourceMessage.id, SourceMessage.sha256, SourceMessage.message_id)
-            .where(SourceMessage.mailbox_id == mailbox_id, same).order_by(SourceMessage.id)
+            .where(SourceMessage.mailbox_id.in_(_seekers_mailboxes(mailbox_id)), same).order_by(SourceMessage.id)
         )
         for source_id, sha256, message_id in rows:
             known.by_sha256.setdefault(sha256, source_id)
