@@ -9,10 +9,10 @@ ever added.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from carnet.store.models import AccessRecord, Account
+from carnet.store.models import AccessRecord, Account, Event
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -69,3 +69,19 @@ def _view(record: AccessRecord, name: str | None, email: str | None) -> AccessVi
     email = email or record.viewer_email
     return AccessView(viewer_name=name or record.viewer_name or email, viewer_email=email,
                       what=Access(record.what), detail=record.detail, at=record.at)
+
+
+@dataclass(frozen=True)
+class SeenEntry:
+    kind: str
+    company: str | None
+    date: date | None
+
+
+def seen_entries(session: Session, seeker_id: int, event_ids: set[int]) -> dict[int, SeenEntry]:
+    """What the seeker's entries named in her log are, in one query (only her own entries)."""
+    if not event_ids:
+        return {}
+    rows = session.execute(select(Event.id, Event.kind, Event.company, Event.date)
+                           .where(Event.seeker_id == seeker_id, Event.id.in_(event_ids)))
+    return {row.id: SeenEntry(row.kind, row.company, row.date) for row in rows}

@@ -73,7 +73,7 @@ def test_a_counsellor_sees_only_the_seeker_who_invited_her_until_she_revokes(new
     log = lea.locator("section[aria-labelledby='log'] tbody")
     expect(log).to_contain_text("Claire Dubois")
     expect(log).to_contain_text("le journal")
-    expect(log).to_contain_text("preuve : verified")
+    expect(log).to_contain_text("preuve : Réponses vérifiées")
     expect(log).to_contain_text("une entrée")
 
     marc = new_page()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from carnet.store.access_log import Access, record_access
 from carnet.store.accounts import Role
 from carnet.store.db import transaction
 from carnet.store.models import Account, Consent
+from entrykit import Entry, add_entries, mailbox_for
 from sqlalchemy import select
 from webkit import PASSWORD, login, post
 
@@ -85,14 +87,22 @@ def test_a_seeker_cannot_revoke_anothers_grant(browser, make_account, web_runtim
     assert f"/conseiller/{lea.seeker_id}" in login(browser(), claire).get("/conseiller").text
 
 
-def test_the_seeker_reads_her_access_log(browser, make_account, web_runtime):
-    lea = make_account(Role.SEEKER)
+def test_the_seeker_reads_her_access_log_in_words(browser, make_account, web_runtime):
+    lea, karim = make_account(Role.SEEKER), make_account(Role.SEEKER)
     claire = make_account(Role.COUNSELLOR, name="Claire <b>Dubois</b>")
     with transaction(web_runtime.factory) as session:
+        [mine] = add_entries(session, mailbox_for(session, lea.seeker_id),
+                             [Entry("rejection", date(2026, 10, 16), "Safran", "Opératrice usinage")])
+        [theirs] = add_entries(session, mailbox_for(session, karim.seeker_id),
+                               [Entry("offer", date(2026, 10, 20), "Thales", "Technicien")])
         viewer = session.get(Account, claire.id)
-        record_access(session, viewer, lea.seeker_id, Access.ORIGINAL, "event_id=7")
+        record_access(session, viewer, lea.seeker_id, Access.ORIGINAL, f"event_id={mine.id}")
+        record_access(session, viewer, lea.seeker_id, Access.ENTRY, f"event_id={theirs.id}")
+        record_access(session, viewer, lea.seeker_id, Access.JOURNAL, "du=2026-10-01, au=2026-10-31, preuve=verified")
     page = login(browser(), lea).get("/partage").text
-    assert "un message d&#39;origine (fichier .eml)" in page and "entrée n° 7" in page
+    assert "un message d&#39;origine (fichier .eml)" in page and "Réponse négative — Safran, 16/10/2026" in page
+    assert "une entrée qui n&#39;existe plus" in page and "Thales" not in page
+    assert "du 01/10/2026, au 31/10/2026, preuve : Réponses vérifiées" in page
     assert "Claire &lt;b&gt;Dubois&lt;/b&gt;" in page and "<b>Dubois</b>" not in page
 
 

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Form, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from carnet.store.access_log import AccessView, access_count, access_log
+from carnet.store.access_log import access_count, access_log
 from carnet.store.consent import ConsentError, grant_by_address, grant_by_code, grants_of, revoke
+from carnet.web.access_words import described
 from carnet.web.auth import SeekerOnly, not_found, seeker_id
 from carnet.web.deps import Database
-from carnet.web.i18n import translator
 from carnet.web.templating import page_language, render
 
 router = APIRouter()
@@ -58,22 +58,7 @@ def _done(what: str) -> Response:
 
 def _page(request: Request, db: Session, seeker: int, status_code: int = 200, **context) -> Response:
     grants = grants_of(db, seeker)
+    log = described(db, seeker, access_log(db, seeker, limit=LOG_PAGE), page_language(request))
     return render(request, "sharing.html", status_code=status_code, active="partage",
                   active_grants=[g for g in grants if g.active], past_grants=[g for g in grants if not g.active],
-                  log=_described(request, access_log(db, seeker, limit=LOG_PAGE)), log_total=access_count(db, seeker),
-                  log_page=LOG_PAGE, **context)
-
-
-def _described(request: Request, log: list[AccessView]) -> list[tuple[AccessView, str]]:
-    """Each view with its detail in words ("entrée n° 12, du 01/11/2026"), from the `name=value` it was logged with."""
-    t = translator(page_language(request))
-    return [(view, ", ".join(_detail_words(t, part) for part in view.detail.split(", ") if "=" in part))
-            for view in log]
-
-
-def _detail_words(t, part: str) -> str:
-    name, value = part.split("=", 1)
-    try:
-        return t(f"access_detail_{name}", value=value)
-    except KeyError:
-        return part
+                  log=log, log_total=access_count(db, seeker), log_page=LOG_PAGE, **context)
