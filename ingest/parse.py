@@ -28,9 +28,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import mailparser
 from carnet.ingest.bounded import ELIDED_HEADER, bound
-from carnet.ingest.html import html_to_text
 from carnet.ingest.message import Address, Attachment, Message, ParseError
 
 log = logging.getLogger(__name__)
@@ -93,6 +91,8 @@ def _shallower(readable: bytes) -> bytes:
 
 
 def _with_mailparser(raw: bytes) -> _Parts:
+    import mailparser  # with Beautiful Soup, only once a message is parsed: triage needs neither
+
     parsed = mailparser.parse_from_bytes(raw)
     return _Parts(
         message=parsed.message,
@@ -267,4 +267,8 @@ def _body_text(parts: _Parts) -> str:
     if plain.strip():
         return plain.strip()
     html = "\n".join(part for part in parts.html if part)
-    return html_to_text(html) if html.strip() else ""
+    if not html.strip():
+        return ""
+    from carnet.ingest.html import html_to_text
+
+    return html_to_text(html)
