@@ -82,9 +82,14 @@ def sync(rt: Runtime, mailbox_id: int, worker: str = "bench") -> SyncReport:
 
 @dataclass(frozen=True)
 class Run:
+    """A finished child command: wall time, its own peak RSS, its worker processes' highest peak,
+    the highest sum of the resident memory of the child and all its descendants, and its output."""
+
     seconds: float
     peak_rss_mb: float
     stdout: str
+    workers_peak_mb: float = 0.0
+    total_peak_mb: float = 0.0
 
 
 def run_child(argv: list[str], env: Mapping[str, str]) -> Run:
@@ -92,13 +97,17 @@ def run_child(argv: list[str], env: Mapping[str, str]) -> Run:
 
     The peak is the child's own VmHWM, polled while it runs: wait4's ru_maxrss
     would also count the parent's memory at fork time, which Linux carries over.
+    The child's descendants (a pool of worker processes) are polled too.
     """
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         process = subprocess.Popen(argv, env=dict(env), stdout=out, stderr=err, text=True)
-        peak_kb = 0
+        peak_kb, workers_kb, total_kb = 0, 0, 0
         while (finished := os.waitpid(process.pid, os.WNOHANG))[0] == 0:
-            peak_kb = max(peak_kb, _high_water_kb(process.pid))
+            peak_kb = max(peak_kb, _status_kb(process.pid, "VmHWM:"))
+            descendants = _descendants(process.pid)
+            workers_kb = max([workers_kb, *(_status_kb(pid, "VmHWM:") for pid in descendants)])
+            total_kb = max(total_kb, sum(_status_kb(pid, "VmRSS:") for pid in [process.pid, *descendants]))
             time.sleep(0.02)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(finished[1])
@@ -106,15 +115,34 @@ def run_child(argv: list[str], env: Mapping[str, str]) -> Run:
         err.seek(0)
         if process.returncode != 0:
             raise RuntimeError(f"{argv} failed ({process.returncode}): {err.read()[-2000:]}")
-        return Run(seconds, round(peak_kb / 1024, 1), out.read())
+        return Run(seconds, round(peak_kb / 1024, 1), out.read(), round(workers_kb / 1024, 1),
+                   round(total_kb / 1024, 1))
 
 
-def _high_water_kb(pid: int) -> int:
+def _status_kb(pid: int, field: str) -> int:
     try:
         with open(f"/proc/{pid}/status") as status:
-            return next((int(line.split()[1]) for line in status if line.startswith("VmHWM:")), 0)
+            return next((int(line.split()[1]) for line in status if line.startswith(field)), 0)
     except (FileNotFoundError, ProcessLookupError):
         return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid`, from /proc/<pid>/task/*/children."""
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except (FileNotFoundError, ProcessLookupError):
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                kids = [int(child) for child in children.read().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        for kid in kids:
+            found += [kid, *_descendants(kid)]
+    return found
 
 
 def create_pg_database() -> str:
