@@ -20,6 +20,7 @@ def test_healthz(browser):
     response = browser().get("/healthz")
     assert response.status_code == 200
     assert response.text == "ok"
+    assert browser().head("/healthz").status_code == 200
 
 
 @pytest.mark.parametrize(("role", "home"), [(Role.SEEKER, "/journal"), (Role.COUNSELLOR, "/conseiller"),

@@ -36,7 +36,7 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-@router.get("/healthz", response_class=PlainTextResponse)
+@router.api_route("/healthz", methods=["GET", "HEAD"], response_class=PlainTextResponse)
 def healthz(_: Public) -> str:
     return "ok"
 
