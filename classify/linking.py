@@ -8,6 +8,10 @@
    one company that both match closely are ambiguous: no link.
 3. A reply that names no position links only when exactly one application at
    that company is open in the window.
+4. When no application is at the very same company, one whose name is the other
+   written shorter or longer ("Northwind" and "Northwind Logistics": the words of
+   one lead the other) links, but only through a close position, never on the
+   company alone.
 """
 
 from __future__ import annotations
@@ -52,8 +56,20 @@ def link_reply(reply: Reply, applications: Sequence[OpenApplication],
     same = [a for a in applications
             if _same_company(reply.company, a.company) and _in_window(reply, a, window_days)]
     if reply.position:
-        return _by_position(reply.position, same)
+        return _by_position(reply.position, same or _longer_or_shorter(reply, applications, window_days))
     return same[0].id if len(same) == 1 else None
+
+
+def _longer_or_shorter(reply: Reply, applications: Sequence[OpenApplication],
+                       window_days: int) -> list[OpenApplication]:
+    """Applications at a company named with more or fewer trailing words (position still required)."""
+    return [a for a in applications
+            if a.position and _leading_words(reply.company, a.company) and _in_window(reply, a, window_days)]
+
+
+def _leading_words(left: str | None, right: str | None) -> bool:
+    short, long = sorted((company_words(left), company_words(right)), key=len)
+    return bool(short) and short != long and long[: len(short)] == short
 
 
 def _by_thread(reply: Reply, applications: Sequence[OpenApplication]) -> Hashable | None:
@@ -68,6 +84,11 @@ def _by_thread(reply: Reply, applications: Sequence[OpenApplication]) -> Hashabl
 def company_key(name: str | None) -> str:
     """"Acme SAS", "ACME", "Acmé" → one key (cached: linking compares one reply with every open application)."""
     return normalize_name(clean_company(name) or name or "").replace(" ", "")
+
+
+@lru_cache(maxsize=4096)
+def company_words(name: str | None) -> tuple[str, ...]:
+    return tuple(normalize_name(clean_company(name) or name or "").split())
 
 
 def _same_company(left: str | None, right: str | None) -> bool:

@@ -17,6 +17,8 @@ APPLICATIONS = [
     OpenApplication("e2", "Hooli", "Data Analyst", date(2025, 3, 1)),
     OpenApplication("f1", "Vandelay", "Data Analyst Junior", date(2025, 3, 1)),
     OpenApplication("f2", "Vandelay", "Data Analyst Senior", date(2025, 3, 1)),
+    OpenApplication("g1", "Northwind", "Junior Data Analyst", date(2025, 3, 1)),
+    OpenApplication("h1", "Boulangerie Moreau Paris", "Vendeuse", date(2025, 3, 1)),
 ]
 
 CASES = [
@@ -32,6 +34,12 @@ CASES = [
     (Reply("Initech", None, date(2025, 2, 20)), "c1"),
     # one application with no position, reply names one: the only one open there
     (Reply("Initech", "Comptable", date(2025, 2, 20)), "c1"),
+    # the company written longer or shorter links through a close position, never alone
+    (Reply("Northwind Logistics", "Junior Data Analyst", date(2025, 3, 9)), "g1"),
+    (Reply("Boulangerie Moreau", "Vendeuse (H/F)", date(2025, 3, 9)), "h1"),
+    (Reply("Northwind Logistics", None, date(2025, 3, 9)), None),
+    (Reply("Northwind Logistics", "Comptable", date(2025, 3, 9)), None),
+    (Reply("Logistics Northwind", "Junior Data Analyst", date(2025, 3, 9)), None),
     # a different role is never merged
     (Reply("Globex", "Chef de projet", date(2025, 2, 1)), None),
     # outside the window
