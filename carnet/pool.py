@@ -26,6 +26,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from carnet import stages
 from carnet.ingest.fetch import Batch
@@ -69,6 +70,9 @@ def _in_pool(pool: ProcessPoolExecutor, batches: Iterable[Batch], ahead: int,
         while pending:
             done, future = pending.popleft()
             yield done, future.result()
+    except BrokenProcessPool:
+        _discard(pool)  # a worker died (killed, out of memory): the next folder starts a new pool
+        raise
     finally:
         for _, future in pending:
             future.cancel()
@@ -89,6 +93,14 @@ def _shared_pool() -> ProcessPoolExecutor:
             _pool = ProcessPoolExecutor(workers(), mp_context=context, initializer=_warm)
             atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
         return _pool
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _warm() -> None:
