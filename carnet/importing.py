@@ -34,7 +34,7 @@ from carnet.ingest.parse import parse_addresses
 from carnet.ingest.verify import ProofPolicy
 from carnet.store import checkpoint, leases
 from carnet.store.db import transaction
-from carnet.store.import_jobs import claim_import, finish_import
+from carnet.store.import_jobs import claim_import, finish_import, requeue_import
 from carnet.store.imports import import_mailbox
 from carnet.store.mailboxes import remember_addresses
 from carnet.store.models import ImportJob, Mailbox, Seeker
@@ -183,8 +183,15 @@ def run_queued_import(factory: sessionmaker[Session], settings: Settings, worker
     report, error = None, None
     try:
         report = import_path(factory, settings, path, seeker, worker=f"{worker}-import-{job_id}")
-    except (NotAMailbox, ImportBusy, OSError) as exc:
+    except ImportBusy:  # the seeker's own `carnet import` is running: this one waits its turn
+        with transaction(factory) as session:
+            requeue_import(session.get(ImportJob, job_id))
+        return True
+    except (NotAMailbox, OSError) as exc:
         error = str(exc)
+    except Exception:  # a bug must not make the job come back forever: it fails, the worker goes on
+        log.exception("import job %s: unexpected error", job_id)
+        error = "internal error, see the worker log"
     with transaction(factory) as session:
         job = session.get(ImportJob, job_id)
         finish_import(job, report.messages if report else 0, report.new if report else 0,

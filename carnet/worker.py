@@ -50,10 +50,21 @@ def tick(runtime: Runtime, worker: str, stop: threading.Event) -> int:
         with transaction(runtime.factory) as session:
             claimed = leases.claim_due(session, worker, lease, limit=1)
         if not claimed:
-            return done
+            return done + _import_upload(runtime, worker)
         _sync_safely(runtime, claimed[0], worker, stop)
         done += 1
     return done
+
+
+def _import_upload(runtime: Runtime, worker: str) -> int:
+    """One file a seeker uploaded on the web, imported once no mailbox is due (the web never imports)."""
+    from carnet.importing import run_queued_import
+
+    try:
+        return int(run_queued_import(runtime.factory, runtime.settings, worker))
+    except SQLAlchemyError:
+        log.exception("import of an uploaded file: database error; the job is taken again when its lease expires")
+        return 0
 
 
 def _sync_safely(runtime: Runtime, mailbox_id: int, worker: str, stop: threading.Event) -> None:

@@ -50,6 +50,8 @@ class Settings:
     microsoft_authority: str = "https://login.microsoftonline.com"
     google_client_id: str | None = None
     google_client_secret: str | None = field(default=None, repr=False)
+    #: The largest mailbox file a seeker may upload on the web to be imported.
+    max_upload_bytes: int = 2 * 1024**3
 
     def require_secret_key(self) -> str:
         """The encryption key, or a SettingsError saying how to set one."""
@@ -63,7 +65,7 @@ class Settings:
 
 
 _INTS = {"batch_size", "poll_interval", "tick_interval", "lease_seconds", "max_backoff",
-         "max_message_bytes", "whole_fetch_bytes", "max_uidvalidity_resets"}
+         "max_message_bytes", "whole_fetch_bytes", "max_uidvalidity_resets", "max_upload_bytes"}
 _FLOATS = {"evidence_threshold", "timeout"}
 _LISTS = {"trusted_authserv_ids", "dns_servers"}
 _OAUTH = {"microsoft_client_id", "microsoft_tenant", "microsoft_authority", "google_client_id",

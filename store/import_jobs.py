@@ -57,6 +57,10 @@ def finish_import(job: ImportJob, messages: int, new: int, failed: int, error: s
     job.lease_owner, job.lease_expires_at, job.finished_at = None, None, datetime.now(UTC)
 
 
+def requeue_import(job: ImportJob) -> None:
+    job.status, job.lease_owner, job.lease_expires_at = ImportStatus.QUEUED, None, None
+
+
 def seeker_import_jobs(session: Session, seeker_id: int) -> list[ImportJob]:
     """The seeker's uploads, newest first."""
     return list(session.scalars(select(ImportJob).where(ImportJob.seeker_id == seeker_id)

@@ -13,19 +13,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 REMOVED = "removed"
+IMPORTED = "imported"  #: `store.imports`: messages read from files, listed on the import page
 
 
 def seeker_mailboxes(session: Session, seeker_id: int) -> list[Mailbox]:
-    """The seeker's linked mailboxes (not those they removed), oldest first."""
+    """The seeker's linked mailboxes (not those they removed, nor the one imports go to), oldest first."""
     return list(session.scalars(
-        select(Mailbox).where(Mailbox.seeker_id == seeker_id, Mailbox.status != REMOVED).order_by(Mailbox.id)
+        select(Mailbox).where(Mailbox.seeker_id == seeker_id, Mailbox.status.notin_((REMOVED, IMPORTED)))
+        .order_by(Mailbox.id)
     ))
 
 
 def owned_mailbox(session: Session, seeker_id: int, mailbox_id: int) -> Mailbox | None:
     """The mailbox when it is the seeker's and still linked; None otherwise (whoever's it is)."""
     return session.scalar(select(Mailbox).where(
-        Mailbox.id == mailbox_id, Mailbox.seeker_id == seeker_id, Mailbox.status != REMOVED))
+        Mailbox.id == mailbox_id, Mailbox.seeker_id == seeker_id, Mailbox.status.notin_((REMOVED, IMPORTED))))
 
 
 def sync_soon(mailbox: Mailbox) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from carnet.web.routes import counsellor, export, journal, mailboxes, metrics, oauth, operator, public, sharing
+from carnet.web.routes import counsellor, export, imports, journal, mailboxes, metrics, oauth, operator, public, sharing
 
-ROUTERS = [public.router, journal.router, metrics.router, mailboxes.router, oauth.router, export.router,
-           sharing.router, counsellor.router, operator.router]
+ROUTERS = [public.router, journal.router, metrics.router, mailboxes.router, oauth.router, imports.router,
+           export.router, sharing.router, counsellor.router, operator.router]
