@@ -96,6 +96,9 @@ def dkim_lines(event: Event) -> list[str]:
                    selector=source.dkim_selector or "—", aligned=_yes_no(source.dkim_aligned))]
     if source.dkim_key_record:
         lines.append(t("show_key", record=source.dkim_key_record))
+    if source.dkim_failure:
+        lines.append(t(f"show_dkim_{source.dkim_failure}", recorded=source.recorded_at.date().isoformat(),
+                       sent=source.sent_at.date().isoformat() if source.sent_at else "?"))
     lines.append(t("show_provider", header=source.auth_results) if source.auth_results else t("show_provider_none"))
     return lines
 

@@ -17,6 +17,7 @@ import logging
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 import dkim
 import dns.exception
@@ -34,6 +35,18 @@ _DKIMPY_LOG.addHandler(logging.NullHandler())
 _DKIMPY_LOG.propagate = False
 
 
+class DkimFailure(StrEnum):
+    """Why a signature whose key was looked up does not pass, as the proof records it.
+
+    Checked with the key published today: a message older than its domain's last key
+    rotation fails either way, and its proof says which (`carnet import` meets many)."""
+
+    #: The selector's key is no longer published: the domain retired it (or never had it).
+    KEY_NOT_PUBLISHED = "key_not_published"
+    #: The key published today does not verify the signature: a key rotated since, or an altered message.
+    DOES_NOT_VERIFY = "does_not_verify"
+
+
 @dataclass(frozen=True)
 class DkimCheck:
     """One DKIM-Signature checked: its result, who signed, and the key record used."""
@@ -43,6 +56,7 @@ class DkimCheck:
     selector: str | None = None
     key_record: str | None = None
     reason: str | None = None
+    failure: DkimFailure | None = None
 
 
 class DnsFailure(Exception):
@@ -194,4 +208,13 @@ def _check(result: str, verifier: dkim.DKIM, lookup: KeyLookup | StoredKey, reas
     record = lookup.record.decode("ascii", "replace") if lookup.record is not None else None
     domain = verifier.domain.decode("ascii", "replace").lower() if verifier.domain else None
     selector = verifier.selector.decode("ascii", "replace") if isinstance(verifier.selector, bytes) else None
-    return DkimCheck(result, domain, selector, record, reason)
+    return DkimCheck(result, domain, selector, record, reason, _failure(result, lookup))
+
+
+def _failure(result: str, lookup: KeyLookup | StoredKey) -> DkimFailure | None:
+    """Only for a signature whose key was asked for: a malformed signature is no key's fault."""
+    if result == "fail":
+        return DkimFailure.DOES_NOT_VERIFY
+    if result == "permerror" and lookup.asked and lookup.record is None and not getattr(lookup, "failure", None):
+        return DkimFailure.KEY_NOT_PUBLISHED
+    return None

@@ -85,6 +85,8 @@ class Proof:
     dkim_selector: str | None = None
     dkim_key_record: str | None = None
     dkim_aligned: bool | None = None
+    #: Why the signature does not pass against today's key (`ingest.dkim_check.DkimFailure`), if so.
+    dkim_failure: str | None = None
 
 
 class ParseError(Exception):

@@ -78,6 +78,7 @@ def prove(source: bytes | Streamed | HeaderOnly, message: Message, policy: Proof
         dkim_selector=check.selector,
         dkim_key_record=check.key_record,
         dkim_aligned=is_aligned,
+        dkim_failure=check.failure,
     )
 
 

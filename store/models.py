@@ -110,6 +110,8 @@ class SourceMessage(Base):
     dkim_selector: Mapped[str | None] = mapped_column(String(255))
     dkim_key_record: Mapped[str | None] = mapped_column(Text)
     dkim_aligned: Mapped[bool | None] = mapped_column()
+    #: Why DKIM did not pass against the key published at ingestion (`carnet.ingest.dkim_check.DkimFailure`).
+    dkim_failure: Mapped[str | None] = mapped_column(String(32))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

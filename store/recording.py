@@ -177,6 +177,7 @@ def _add_source(session: Session, mailbox: Mailbox, item: Observed) -> SourceMes
         dkim_selector=proof.dkim_selector,
         dkim_key_record=proof.dkim_key_record,
         dkim_aligned=proof.dkim_aligned,
+        dkim_failure=proof.dkim_failure,
         recorded_at=datetime.now(UTC),
     )
     session.add(source)

@@ -20,7 +20,7 @@ import pytest
 from carnet.ingest import mailfiles
 from carnet.store.db import transaction
 from carnet.store.logbook import logbook_rows
-from carnet.store.models import Mailbox, ParseFailure, SourceMessage
+from carnet.store.models import Event, Mailbox, ParseFailure, SourceMessage
 from clikit import carnet
 from conftest import ImapAccount
 from importkit import eml_folder, maildir, takeout_mbox
@@ -29,6 +29,7 @@ from proofkit import SigningKey, Zone, dns_server, employer_mail
 from synckit import link, runtime, sync
 
 from carnet.importing import import_path
+from carnet.proof_commands import dkim_lines
 from carnet.runtime import Runtime
 
 Row = tuple[str, str | None, str | None, str | None, str, str | None]
@@ -141,19 +142,28 @@ def test_dkim_is_checked_at_import_and_a_rotated_key_says_so(db_url: str, tmp_pa
     folder.mkdir()
     (folder / "reply.eml").write_bytes(key.sign(reply, "boulangerie-moreau.fr"))
     (folder / "old.eml").write_bytes(key.sign(old, "atelier-numerique.fr"))
+    retired = employer_mail("Recrutement Brico <rh@brico-depot.fr>", SEEKER, "Votre candidature : entretien",
+                            "Bonjour,\nNous vous invitons à un entretien pour le poste de vendeur conseil "
+                            "le 3 avril à 14 h.\nCordialement")
+    (folder / "retired.eml").write_bytes(key.sign(retired, "brico-depot.fr", selector="2019"))
     zone.publish("sel1", "boulangerie-moreau.fr", key.record)
     zone.publish("sel1", "atelier-numerique.fr", rotated.record)  # the key that signed it is gone
     with dns_server(zone) as dns:
         rt = runtime(db_url, tmp_path / "import", dns_servers=(dns,))
         import_path(rt.factory, rt.settings, folder, "Léa Martin", frozenset({SEEKER}))
     with transaction(rt.factory) as session:
-        proofs = {s.message_id.rsplit("@", 1)[1]: (s.dkim_result, s.dkim_key_record)
+        proofs = {s.message_id.rsplit("@", 1)[1]: (s.dkim_result, s.dkim_key_record, s.dkim_failure)
                   for s in session.query(SourceMessage)}
         verification = {r.message_id.rsplit("@", 1)[1]: r.verification for r in logbook_rows(session)}
-    assert proofs["boulangerie-moreau.fr"] == ("pass", key.record)
+        said = {e.source.message_id.rsplit("@", 1)[1]: " ".join(dkim_lines(e)) for e in session.query(Event)}
+    assert proofs["boulangerie-moreau.fr"] == ("pass", key.record, None)
     # Checked against the key published today, which is not the one that signed it: the proof says so.
-    assert proofs["atelier-numerique.fr"] == ("fail", rotated.record)
-    assert verification == {"boulangerie-moreau.fr": "dkim", "atelier-numerique.fr": "none"}
+    assert proofs["atelier-numerique.fr"] == ("fail", rotated.record, "does_not_verify")
+    assert proofs["brico-depot.fr"] == ("permerror", None, "key_not_published")  # the 2019 key was retired
+    assert verification == {"boulangerie-moreau.fr": "dkim", "atelier-numerique.fr": "none", "brico-depot.fr": "none"}
+    assert "soit le domaine a changé de clé depuis" in said["atelier-numerique.fr"]
+    assert "n'était plus publiée" in said["brico-depot.fr"]
+    assert "plus publiée" not in said["boulangerie-moreau.fr"] and "changé de clé" not in said["boulangerie-moreau.fr"]
 
 
 def test_trusted_authentication_results_are_honoured(db_url: str, tmp_path: Path) -> None:
