@@ -2,7 +2,8 @@
 
 The whole list is one statement (the consents, joined to per-seeker aggregates
 of mailboxes and events computed only for those seekers), so its cost does not
-grow with a query per seeker: 500 seekers are one round trip.
+grow with a query per seeker: 500 seekers are one round trip. The counts leave
+out the entries the seeker dismissed, as her counsellor's view of her logbook does.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from enum import StrEnum
 
 from carnet.classify.evidence import Kind
 from carnet.ingest.message import ProofLevel
-from carnet.store.models import Account, Consent, Event, Mailbox, Seeker, UtcDateTime
+from carnet.store.models import Account, Consent, Event, Mailbox, Review, Seeker, UtcDateTime
+from carnet.store.reviews import DISMISSALS
 from sqlalchemy import Select, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
@@ -74,11 +76,23 @@ def _mailbox_totals(seekers: Select):
 
 
 def _event_totals(seekers: Select, month_start: date):
+    """Per seeker: entries this month, verified replies, the last entry's date; entries she dismissed left out."""
     reply = (Event.kind != Kind.APPLICATION.value) & (Event.verification != ProofLevel.NONE.value)
     return (select(Event.seeker_id, func.count().filter(Event.date >= month_start).label("this_month"),
                    func.count().filter(reply).label("verified_replies"),
                    func.max(Event.date).label("last_entry"))
-            .where(Event.seeker_id.in_(seekers)).group_by(Event.seeker_id)).subquery()
+            .where(Event.seeker_id.in_(seekers), Event.id.not_in(_dismissed(seekers)))
+            .group_by(Event.seeker_id)).subquery()
+
+
+def _dismissed(seekers: Select) -> Select:
+    """The entries whose latest review is a dismissal (a later confirmation or correction takes it back)."""
+    latest = (select(Review.event_id, func.max(Review.seq).label("seq"))
+              .where(Review.seeker_id.in_(seekers), Review.event_id.is_not(None))
+              .group_by(Review.event_id)).subquery()
+    return (select(Review.event_id)
+            .join(latest, (Review.event_id == latest.c.event_id) & (Review.seq == latest.c.seq))
+            .where(Review.action.in_([action.value for action in DISMISSALS])))
 
 
 def _summary(row, today: date) -> SeekerSummary:

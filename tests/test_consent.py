@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from carnet.store import reviews
 from carnet.store.access_log import Access, access_count, access_log, record_access
 from carnet.store.accounts import Role, create_account
 from carnet.store.consent import (
@@ -242,3 +243,21 @@ def test_the_list_flags_silence_and_missing_mailboxes_and_drops_revoked_seekers(
     with transaction(factory) as session:
         [recent] = consented_seekers(session, claire.id, today=date(2026, 10, 31))
     assert recent.alerts == ()
+
+
+def test_the_list_leaves_out_entries_the_seeker_dismissed(factory, people) -> None:
+    lea, claire = people["lea"], people["claire"]
+    with transaction(factory) as session:
+        mailbox = mailbox_for(session, lea.seeker_id)
+        _, dismissed, taken_back = add_entries(session, mailbox, [
+            Entry("acknowledgement", date(2026, 11, 4), company="Airbus", verification="dkim"),
+            Entry("acknowledgement", date(2026, 11, 5), company="Safran", verification="dkim"),
+            Entry("interview", date(2026, 11, 6), company="Thales", verification="thread"),
+        ])
+        reviews.dismiss(session, lea, dismissed, reviews.Action.NOT_MINE)
+        reviews.dismiss(session, lea, taken_back, reviews.Action.NOT_APPLICATION)
+        reviews.confirm(session, lea, taken_back)
+        grant_by_address(session, lea.seeker_id, claire.email)
+    with transaction(factory) as session:
+        [row] = consented_seekers(session, claire.id, today=date(2026, 11, 25))
+    assert (row.entries_this_month, row.verified_replies) == (2, 2)
