@@ -9,6 +9,7 @@ verify` and the export hold on them.
 from __future__ import annotations
 
 import hashlib
+import uuid
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -37,7 +38,7 @@ def mailbox_for(session: Session, seeker_id: int, status: str = "active",
     """A mailbox row for the seeker (no server behind it)."""
     now = datetime.now(UTC)
     mailbox = Mailbox(seeker_id=seeker_id, host="127.0.0.1", port=143, security="plain",
-                      username=f"seeker{seeker_id}-{make_msgid()[1:9]}", secret=b"-", status=status,
+                      username=f"seeker{seeker_id}-{uuid.uuid4().hex[:12]}", secret=b"-", status=status,
                       next_due_at=now, last_sync_at=last_sync_at, created_at=now)
     session.add(mailbox)
     session.flush()

@@ -171,3 +171,18 @@ def test_the_counsellor_downloads_the_seekers_export_and_she_sees_it_in_her_log(
     assert "l&#39;export" in page and "du 01/11/2026, au 30/11/2026" in page and "Claire Dubois" in page
     backwards = client.get(f"/conseiller/{world.lea.seeker_id}/export.zip?du=2026-11-30&au=2026-11-01")
     assert backwards.status_code == 400 and 'role="alert"' in backwards.text
+
+
+def test_a_long_logbook_is_paged_for_the_counsellor_too(world, web_runtime, browser):
+    with transaction(web_runtime.factory) as session:
+        mailbox = mailbox_for(session, world.lea.seeker_id)
+        add_entries(session, mailbox, [Entry("application", date(2026, 9, 1 + n % 28), f"Employeur {n:02d}",
+                                             "Vendeuse") for n in range(40)])
+    client = login(browser(), world.claire)
+    first = client.get(f"/conseiller/{world.lea.seeker_id}").text
+    second = client.get(f"/conseiller/{world.lea.seeker_id}?page=2").text
+    named = {f"Employeur {n:02d}" for n in range(40)}
+    on_first = {name for name in named if name in first}
+    on_second = {name for name in named if name in second}
+    assert on_first and on_second and not on_first & on_second
+    assert 'rel="next"' in first and 'rel="prev"' in second

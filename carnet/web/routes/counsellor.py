@@ -45,9 +45,10 @@ def _list(request: Request, db: Database, counsellor_id: int, **context) -> Resp
 
 @router.get("/conseiller/{seeker_id}")
 def seeker_journal(shared: SharedJournal, request: Request, db: Database, du: str | None = None,
-                   au: str | None = None, type: str | None = None, preuve: str | None = None) -> Response:
+                   au: str | None = None, type: str | None = None, preuve: str | None = None,
+                   page: int = 1) -> Response:
     """The seeker's timelines as she left them (her dismissed entries are not shown), without review buttons."""
-    return _journal(request, db, shared, journal_filters(du, au, type, preuve))
+    return _journal(request, db, shared, journal_filters(du, au, type, preuve, page))
 
 
 def _journal(request: Request, db: Database, shared: Shared, filters, status_code: int = 200,
