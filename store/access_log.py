@@ -24,9 +24,7 @@ class Access(StrEnum):
 
     JOURNAL = "journal"
     ENTRY = "entry"
-    MESSAGE = "message"
     ORIGINAL = "original"
-    METRICS = "metrics"
     EXPORT = "export"
 
 

@@ -48,9 +48,7 @@ def shared_with(what: Access) -> Any:
 
 SharedJournal = shared_with(Access.JOURNAL)
 SharedEntry = shared_with(Access.ENTRY)
-SharedMessage = shared_with(Access.MESSAGE)
 SharedOriginal = shared_with(Access.ORIGINAL)
-SharedMetrics = shared_with(Access.METRICS)
 SharedExport = shared_with(Access.EXPORT)
 
 
