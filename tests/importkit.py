@@ -45,3 +45,17 @@ def eml_folder(root: Path, mails: list[Mail]) -> Path:
         (root / mail.folder).mkdir(parents=True, exist_ok=True)
         (root / mail.folder / f"{index:04d}.eml").write_bytes(mail.raw)
     return root
+
+
+def thunderbird(root: Path, mails: list[Mail]) -> Path:
+    """A Thunderbird "Local Folders": one mbox file per folder (mboxo quoting, LF), `.msf` indexes beside them."""
+    root.mkdir(parents=True)
+    for folder in sorted({mail.folder for mail in mails}):
+        name = {"INBOX": "Inbox"}.get(folder, folder)
+        with (root / name).open("wb") as out:
+            for mail in (m for m in mails if m.folder == folder):
+                body = re.sub(rb"(?m)^From ", rb">From ", mail.raw.replace(b"\r\n", b"\n"))
+                ending = b"\n" if body.endswith(b"\n") else b"\n\n"
+                out.write(b"From - Mon Jan 06 09:00:00 2025\n" + body + ending)
+        (root / f"{name}.msf").write_bytes(b"// <!-- <mdb:mork:z v=\"1.4\"/> -->\n")
+    return root

@@ -23,7 +23,7 @@ from carnet.store.logbook import logbook_rows
 from carnet.store.models import Event, Mailbox, ParseFailure, SourceMessage
 from clikit import carnet
 from conftest import ImapAccount
-from importkit import eml_folder, maildir, takeout_mbox
+from importkit import eml_folder, maildir, takeout_mbox, thunderbird
 from mailgen import SEEKER, mailbox, seed
 from proofkit import SigningKey, Zone, dns_server, employer_mail
 from synckit import link, runtime, sync
@@ -57,7 +57,7 @@ def synced(imap_user: ImapAccount, rt: Runtime) -> Counter[Row]:
     return logbook(rt, "synced")
 
 
-@pytest.mark.parametrize("source", [takeout_mbox, maildir, eml_folder])
+@pytest.mark.parametrize("source", [takeout_mbox, maildir, eml_folder, thunderbird])
 def test_an_import_gives_the_logbook_of_a_sync(source, synced: Counter[Row], rt: Runtime, tmp_path: Path) -> None:
     target = tmp_path / ("Takeout.mbox" if source is takeout_mbox else source.__name__)
     report = import_path(rt.factory, rt.settings, source(target, MAILS), "imported")
