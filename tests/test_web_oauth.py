@@ -8,9 +8,11 @@ points at that Dovecot instead of outlook.office365.com: everything else is real
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -29,8 +31,10 @@ from webkit import BASE_URL, PASSWORD, Person, login, post, shown
 
 import carnet.web.routes.oauth as oauth_routes
 from carnet.demo.oauth_server import AuthorizationServer
+from carnet.oauth.tokens import ACCESS_TOKENS
 from carnet.runtime import Runtime, open_runtime
 from carnet.web.app import create_app
+from carnet.worker import tick
 
 
 @pytest.fixture
@@ -142,3 +146,24 @@ def test_without_a_client_id_the_form_says_why_and_the_routes_do_not_exist(brows
     page = shown(client.get("/boite/lier/outlook"))
     assert "CARNET_MICROSOFT_CLIENT_ID" in page and "/boite/oauth/microsoft/start" not in page
     assert start(client, "lea@outlook.fr").status_code == 404
+
+
+def test_a_revoked_consent_is_said_on_the_mailbox_page_and_linking_again_mends_it(
+    seeker_browser, oauth_server: AuthorizationServer, oauth_user: ImapAccount, oauth_runtime: Runtime
+) -> None:
+    client, _ = seeker_browser()
+    client.get(consent(oauth_server, start(client, oauth_user.user).headers["Location"], oauth_user.user))
+    with transaction(oauth_runtime.factory) as session:
+        mailbox_id = session.query(Mailbox).one().id
+    assert not sync(oauth_runtime, mailbox_id).errors
+    oauth_server.revoke(oauth_user.user)
+    ACCESS_TOKENS.forget_all()
+    with transaction(oauth_runtime.factory) as session:
+        session.get(Mailbox, mailbox_id).next_due_at = datetime.now(UTC)
+    assert tick(oauth_runtime, "test-worker", threading.Event()) == 1
+    page = shown(client.get("/boite"))
+    assert "L'accord donné à Carnet chez votre fournisseur a été retiré" in page and "mot de passe" not in page
+    client.get(consent(oauth_server, start(client, oauth_user.user).headers["Location"], oauth_user.user))
+    with transaction(oauth_runtime.factory) as session:
+        assert session.get(Mailbox, mailbox_id).status == "active"
+    assert not sync(oauth_runtime, mailbox_id).errors
