@@ -12,6 +12,8 @@ one before left); any other folder is read `workers` batches ahead.
 
 The pool starts at the first large folder (`POOL_MIN_MESSAGES` new messages)
 and lives as long as the process: `carnet run` warms its workers' models once.
+A worker leaves when the process that started it is gone, even killed: it
+would otherwise wait forever on a queue it holds both ends of.
 A smaller folder is read in the calling process, where starting workers would
 cost more than it saves. Workers are started with `forkserver`, never `fork`:
 the parent holds threads, sockets and database connections.
@@ -23,6 +25,7 @@ import atexit
 import multiprocessing
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,6 +36,7 @@ from carnet.ingest.fetch import Batch
 from carnet.ingest.folders import FolderRole
 
 POOL_MIN_MESSAGES = 1000
+PARENT_POLL_SECONDS = 1.0
 
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -90,7 +94,7 @@ def _shared_pool() -> ProcessPoolExecutor:
     with _pool_lock:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
-            _pool = ProcessPoolExecutor(workers(), mp_context=context, initializer=_warm)
+            _pool = ProcessPoolExecutor(workers(), mp_context=context, initializer=_warm, initargs=(os.getpid(),))
             atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
         return _pool
 
@@ -103,8 +107,9 @@ def _discard(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _warm() -> None:
-    """Load the tables and models once per worker, before its first batch."""
+def _warm(parent: int) -> None:
+    """Load the tables and models once per worker, before its first batch; leave with `parent`."""
+    threading.Thread(target=_follow, args=(parent,), name="carnet-pool-parent", daemon=True).start()
     from carnet.classify import classify
     from carnet.classify.evidence import Context
     from carnet.ingest.parse import parse_message
@@ -112,3 +117,13 @@ def _warm() -> None:
     sample = (b"From: RH Acme <rh@acme.fr>\r\nTo: lea@example.fr\r\nSubject: Votre candidature\r\n\r\n"
               b"Bonjour, nous vous invitons a un entretien pour le poste de comptable.\r\n")
     classify(parse_message(sample), Context(me=frozenset({"lea@example.fr"})))
+
+
+def _follow(parent: int) -> None:
+    """Exit as soon as `parent` is gone (a PermissionError: another user's process took its number)."""
+    while True:
+        time.sleep(PARENT_POLL_SECONDS)
+        try:
+            os.kill(parent, 0)
+        except (ProcessLookupError, PermissionError):
+            os._exit(0)
