@@ -23,7 +23,7 @@ from carnet.store.consent import grant_by_address, grants_of, revoke
 from carnet.store.db import transaction
 from carnet.store.models import Account, Event
 from entrykit import Entry, add_entries, mailbox_for
-from webkit import Person, login
+from webkit import Person, login, post
 
 from carnet.web.auth import api_routes
 
@@ -186,3 +186,21 @@ def test_a_long_logbook_is_paged_for_the_counsellor_too(world, web_runtime, brow
     on_second = {name for name in named if name in second}
     assert on_first and on_second and not on_first & on_second
     assert 'rel="next"' in first and 'rel="prev"' in second
+
+
+
+def test_every_state_changing_route_refuses_the_wrong_people(world, web_runtime, browser):
+    with web_runtime.factory() as session:
+        [grant] = [g for g in grants_of(session, world.lea.seeker_id) if g.active]
+    allowed = {"/partage/adresse": {"lea", "karim"}, "/partage/code": {"lea", "karim"},
+               f"/partage/{grant.id}/retirer": {"lea"}, "/conseiller/code": {"claire", "marc"},
+               "/operateur/comptes": set()}
+    stranger = browser()
+    for path in allowed:
+        assert post(stranger, path).headers["location"] == f"/login?next={path}", path
+    for who in ("lea", "karim", "claire", "marc"):
+        client = login(browser(), getattr(world, who))
+        for path in (path for path, people in allowed.items() if who not in people):
+            assert post(client, path).status_code == 404, (who, path)
+    with web_runtime.factory() as session:
+        assert [g.id for g in grants_of(session, world.lea.seeker_id) if g.active] == [grant.id]
