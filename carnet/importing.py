@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from carnet.ingest.folders import Folder, FolderRole
 from carnet.ingest.mailfiles import FileFolder, FileMessage, NotAMailbox, mail_folders
 from carnet.ingest.parse import parse_addresses
 from carnet.ingest.verify import ProofPolicy
+from carnet.runtime import worker_name
 from carnet.store import checkpoint, leases
 from carnet.store.db import transaction
 from carnet.store.import_jobs import claim_import, finish_import, requeue_import
@@ -57,7 +58,6 @@ class ImportReport:
     messages: int = 0
     new: int = 0
     failed: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -72,9 +72,12 @@ class _Seeker:
 
 def import_path(factory: sessionmaker[Session], settings: Settings, path: Path, seeker: str,
                 me: frozenset[str] = frozenset(), progress: Advance | None = None,
-                worker: str = "import") -> ImportReport:
-    """Import every folder of `path` for `seeker`; raises `NotAMailbox` before recording anything."""
+                worker: str | None = None) -> ImportReport:
+    """Import every folder of `path` for `seeker`; raises `NotAMailbox` before recording anything.
+
+    The seeker's import mailbox is leased to `worker` meanwhile: two imports for one seeker never interleave."""
     folders = sorted(mail_folders(path), key=_sync_order)
+    worker = worker or worker_name("import")
     with transaction(factory) as session:
         mailbox = import_mailbox(session, seeker, frozenset(a.lower() for a in me))
         mailbox_id, addresses = mailbox.id, _Seeker(mailbox.address_set)
