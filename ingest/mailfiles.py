@@ -5,13 +5,14 @@ What `carnet import` reads instead of an IMAP server. Each source is one or more
 order; the numbers play the part of IMAP UIDs, and `uidvalidity` is a fingerprint
 of the folder as it is on disk (a changed file numbers its messages anew).
 
-An mbox is streamed line by line: one message is in memory at a time, never the
-file. Its "From " separator lines are dropped and mboxrd's `>From ` quoting
-undone. Google Takeout prepends `X-GM-THRID` and `X-Gmail-Labels` to every
-message; they are read (the labels tell which messages were sent) and removed,
-so the bytes kept are the message as Gmail stored it. Line ends become CRLF,
-as an IMAP server serves a message (and as DKIM signed it): the same message
-has the same SHA-256 whether it is imported or synced.
+An mbox is read in chunks: one message is in memory at a time, never the file.
+Its "From " separator lines are dropped and mboxrd's `>From ` quoting undone.
+Google Takeout prepends `X-GM-THRID` and `X-Gmail-Labels` to every message; they
+are read and removed, so the bytes kept are the message as Gmail stored it, and
+the labels split the file into two folders read in two passes: the sent messages
+first, then the others, as a sync reads Sent first. Line ends become CRLF, as an
+IMAP server serves a message (and as DKIM signed it): the same message has the
+same SHA-256 whether it is imported or synced.
 """
 
 from __future__ import annotations
