@@ -30,6 +30,7 @@ class Filters:
     verification: str | None = None  # one of VERIFICATIONS, or VERIFIED
     show_dismissed: bool = True
     page: int = 1
+    to_check: bool = False  # only the entries in doubt the seeker has not reviewed: the review queue
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,8 @@ def _entry(row, review: EntryReview) -> Entry:
 
 def _kept(row, review: EntryReview, filters: Filters) -> bool:
     if review.status == "dismissed" and not filters.show_dismissed:
+        return False
+    if filters.to_check and not (_DOUBT is not None and row.in_doubt and review.status == "pending"):
         return False
     return filters.kind is None or review.corrections.get("kind", row.kind) == filters.kind
 

@@ -25,14 +25,17 @@ KINDS = reviews.KINDS
 DONE = ("confirmed", "dismissed", "corrected", "declared", "withdrawn", "unchanged")
 
 
-def journal_filters(du: str | None, au: str | None, type: str | None, preuve: str | None, page: int = 1) -> Filters:
-    return Filters(day(du), day(au), one_of(type, KINDS), one_of(preuve, (*VERIFICATIONS, VERIFIED)), page=page)
+def journal_filters(du: str | None, au: str | None, type: str | None, preuve: str | None, page: int = 1,
+                    to_check: bool = False) -> Filters:
+    return Filters(day(du), day(au), one_of(type, KINDS), one_of(preuve, (*VERIFICATIONS, VERIFIED)), page=page,
+                   to_check=to_check)
 
 
 @router.get("/journal")
 def journal(account: SeekerOnly, request: Request, db: Database, du: str | None = None, au: str | None = None,
-            type: str | None = None, preuve: str | None = None, fait: str | None = None, page: int = 1) -> Response:
-    filters = journal_filters(du, au, type, preuve, page)
+            type: str | None = None, preuve: str | None = None, fait: str | None = None, page: int = 1,
+            a_verifier: str | None = None) -> Response:
+    filters = journal_filters(du, au, type, preuve, page, a_verifier == "1")
     return render(request, "journal.html", active="journal", view=timelines(db, seeker_id(account), filters),
                   filters=filters, kinds=KINDS, verifications=(VERIFIED, *VERIFICATIONS), can_review=True,
                   entry_base="/journal/entree/", done=one_of(fait, DONE))
