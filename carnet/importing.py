@@ -35,7 +35,7 @@ from carnet.ingest.verify import ProofPolicy
 from carnet.runtime import worker_name
 from carnet.store import checkpoint, leases
 from carnet.store.db import transaction
-from carnet.store.import_jobs import claim_import, finish_import, requeue_import
+from carnet.store.import_jobs import ImportFailure, claim_import, finish_import, requeue_import
 from carnet.store.imports import import_mailbox
 from carnet.store.mailboxes import remember_addresses
 from carnet.store.models import ImportJob, Mailbox, Seeker
@@ -190,11 +190,15 @@ def run_queued_import(factory: sessionmaker[Session], settings: Settings, worker
         with transaction(factory) as session:
             requeue_import(session.get(ImportJob, job_id))
         return True
-    except (NotAMailbox, OSError) as exc:
-        error = str(exc)
+    except NotAMailbox as exc:
+        log.warning("import job %s: %s", job_id, exc)
+        error = ImportFailure.NOT_A_MAILBOX
+    except OSError as exc:
+        log.warning("import job %s: cannot read the file (%s)", job_id, type(exc).__name__)
+        error = ImportFailure.UNREADABLE
     except Exception:  # a bug must not make the job come back forever: it fails, the worker goes on
         log.exception("import job %s: unexpected error", job_id)
-        error = "internal error, see the worker log"
+        error = ImportFailure.INTERNAL
     with transaction(factory) as session:
         job = session.get(ImportJob, job_id)
         finish_import(job, report.messages if report else 0, report.new if report else 0,

@@ -22,6 +22,14 @@ class ImportStatus(StrEnum):
     FAILED = "failed"
 
 
+class ImportFailure(StrEnum):
+    """Why an uploaded file could not be imported, as the seeker's page says it (`ImportJob.error`)."""
+
+    NOT_A_MAILBOX = "not_a_mailbox"
+    UNREADABLE = "unreadable"
+    INTERNAL = "internal"
+
+
 def queue_import(session: Session, seeker_id: int, file_name: str, path: str, size: int) -> ImportJob:
     job = ImportJob(seeker_id=seeker_id, file_name=file_name[:255], path=path, size=size,
                     status=ImportStatus.QUEUED, messages=0, new=0, failed=0, created_at=datetime.now(UTC))

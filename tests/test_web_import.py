@@ -124,3 +124,16 @@ def test_a_seeker_sees_only_their_own_imports(seeker, tmp_path: Path) -> None:
     other, _ = seeker()
     assert "lea-secret-export.mbox" not in other.get("/boite/importer").text
     assert "lea-secret-export.mbox" in first.get("/boite/importer").text
+
+
+def test_an_upload_that_turns_out_unreadable_fails_in_words_and_is_deleted(seeker, import_runtime: Runtime,
+                                                                           tmp_path: Path) -> None:
+    client, _ = seeker()
+    upload(client, takeout_mbox(tmp_path / "Takeout.mbox", MAILS[:5]))
+    with transaction(import_runtime.factory) as session:
+        stored = Path(session.query(ImportJob).one().path)
+    stored.write_bytes(b"no longer an mbox")  # what a worker finds is no mailbox
+    assert tick(import_runtime, "test-worker", threading.Event()) == 1
+    page = shown(client.get("/boite/importer"))
+    assert "Échec" in page and "ce n'est pas un fichier mbox" in page and str(stored) not in page
+    assert not stored.exists()
