@@ -32,7 +32,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from carnet.config.i18n import t
 from carnet.config.settings import Settings
-from carnet.ingest.connection import Account, ImapError, close, connect
+from carnet.connecting import connect_mailbox
+from carnet.ingest.connection import Account, ImapError, close
 from carnet.ingest.fetch import Batch, Envelope
 from carnet.ingest.folders import Folder, FolderRole, classify_folders
 from carnet.ingest.parse import parse_addresses
@@ -87,7 +88,7 @@ def sync_mailbox(factory: sessionmaker[Session], settings: Settings, mailbox_id:
     report = SyncReport(mailbox_id)
     try:
         account, me = _account(run)
-        connection = Connection(connect(account, settings.timeout, settings.ca_file))
+        connection = Connection(connect_mailbox(factory, settings, mailbox_id, account))
     except SecretError as exc:
         return _fail(run, report, f"mailbox {mailbox_id}: {exc}", True)
     except ImapError as exc:
