@@ -284,13 +284,30 @@ def user_add(
 def eval_cmd(
     path: Annotated[Path, typer.Argument(help=t("opt_corpus"))],
     split: Annotated[str | None, typer.Option(help=t("opt_split"))] = None,
+    folds: Annotated[int | None, typer.Option(help=t("opt_folds"), min=2)] = None,
 ) -> None:
     """Precision, recall and extraction accuracy on a labelled corpus, with every error."""
     from carnet.classify.evaluate import evaluate, render
 
-    report = evaluate(path, split=split)
+    if folds:
+        from carnet.classify.crossval import cross_validate
+
+        report = cross_validate(path, folds, split=split)
+    else:
+        report = evaluate(path, split=split)
     for line in render(report):
         typer.echo(line)
+
+
+@app.command("train", help=t("help_train"))
+def train_cmd(
+    path: Annotated[Path | None, typer.Argument(help=t("opt_corpus"))] = None,
+) -> None:
+    """Fit the classification model on the labelled corpus and write it into the package."""
+    from carnet.classify.train import CORPUS, train
+
+    artefact, count = train(path or CORPUS)
+    typer.echo(t("trained", count=count, path=str(artefact)))
 
 
 @app.command("rotate-key", help=t("help_rotate_key"))

@@ -1,10 +1,14 @@
 """Classification: a parsed message and its context in, one `Evidence` out.
 
-Pure: no I/O besides reading the config tables and loading spaCy once per
-process. Rules propose signals (`classify.rules`), `classify.scoring` decides
-the kind and confidence, `classify.extract` finds company, position and date.
-spaCy runs only for evidence whose company rules could not find, on a short
-snippet, and in batches in `classify_many`.
+Pure: no I/O besides reading the config tables and the model, and loading spaCy
+once per process. Each message is read once (`classify.reading`): its facts, the
+rules' signals and the zones the model reads. Sure rules close the reading (a
+message that speaks of no job, a delivery report, mail to oneself); otherwise the
+learned model (`classify.model`, trained by `classify.train`) weighs the rules'
+signals with the zones' words, and `classify.decision` turns its calibrated
+probabilities into a kind, a confidence and a doubt flag. `classify.extract` finds
+company, position and date of evidence. spaCy runs only for evidence whose company
+rules could not find, on a short snippet, and in batches in `classify_many`.
 """
 
 from __future__ import annotations
@@ -12,13 +16,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from carnet.classify import extract
 from carnet.classify.company import Company, from_entities, rule_company
+from carnet.classify.decision import Decision, decide, doubt_band
 from carnet.classify.evidence import ApplicationType, Context, Direction, Evidence, Kind
-from carnet.classify.facts import Facts, read_facts
+from carnet.classify.facts import Facts
+from carnet.classify.features import matrix
+from carnet.classify.model import Model, shipped
 from carnet.classify.nlp import entities
-from carnet.classify.rules.chain import run_chain
-from carnet.classify.scoring import Verdict, combine
+from carnet.classify.reading import Reading, read
 from carnet.ingest.message import Message
 
 __all__ = [
@@ -39,13 +46,17 @@ DEFAULT_THRESHOLD = 0.5
 class _Draft:
     """A message decided by rules, waiting for spaCy when its company is still unknown."""
 
-    facts: Facts
-    verdict: Verdict
+    reading: Reading
+    decision: Decision
     company: Company | None
 
     @property
+    def facts(self) -> Facts:
+        return self.reading.facts
+
+    @property
     def needs_entities(self) -> bool:
-        return self.company is None and self.verdict.kind is not Kind.NONE
+        return self.company is None and self.decision.kind is not Kind.NONE
 
 
 def classify(message: Message, context: Context, threshold: float = DEFAULT_THRESHOLD) -> Evidence:
@@ -54,24 +65,37 @@ def classify(message: Message, context: Context, threshold: float = DEFAULT_THRE
 
 
 def classify_many(messages: Sequence[Message], contexts: Sequence[Context],
-                  threshold: float = DEFAULT_THRESHOLD) -> list[Evidence]:
-    """`classify` for a batch: spaCy runs once over all the snippets that need it."""
+                  threshold: float = DEFAULT_THRESHOLD, model: Model | None = None) -> list[Evidence]:
+    """`classify` for a batch: the model and spaCy run once over all the messages that need them."""
     if len(messages) != len(contexts):
         raise ValueError("one context per message")
-    drafts = [_draft(m, c, threshold) for m, c in zip(messages, contexts, strict=True)]
+    readings = [read(m, c) for m, c in zip(messages, contexts, strict=True)]
+    return conclude(readings, probabilities(readings, model or shipped()), threshold)
+
+
+def probabilities(readings: Sequence[Reading], model: Model) -> list[np.ndarray | None]:
+    """The model's class probabilities of each reading the sure rules left open."""
+    open_ = [r for r in readings if r.closed is None]
+    rows = iter(model.probabilities(matrix(list(r.features) for r in open_)) if open_ else ())
+    return [None if r.closed else next(rows) for r in readings]
+
+
+def conclude(readings: Sequence[Reading], rows: Sequence[np.ndarray | None],
+             threshold: float = DEFAULT_THRESHOLD) -> list[Evidence]:
+    """The evidence of each reading given its class probabilities (None: closed by a rule)."""
+    band = doubt_band(threshold)
+    drafts = [_draft(r, decide(row, threshold, band) if row is not None else Decision(Kind.NONE, 0.0))
+              for r, row in zip(readings, rows, strict=True)]
     waiting = [d for d in drafts if d.needs_entities]
     # spaCy is loaded (seconds) only once a message needs it.
     found = dict(zip(map(id, waiting), entities(_snippet(d.facts) for d in waiting), strict=True)) if waiting else {}
     return [_finish(d, d.company or from_entities(found.get(id(d), []))) for d in drafts]
 
 
-def _draft(message: Message, context: Context, threshold: float) -> _Draft:
-    facts = read_facts(message, context)
-    verdict = combine(run_chain(facts))
-    if verdict.confidence < threshold and verdict.kind is not Kind.NONE:
-        verdict = Verdict(Kind.NONE, verdict.confidence, verdict.reasons)
+def _draft(reading: Reading, decision: Decision) -> _Draft:
     # Extraction only for evidence: a message that is not evidence is read and forgotten.
-    return _Draft(facts, verdict, rule_company(facts) if verdict.kind is not Kind.NONE else None)
+    company = rule_company(reading.facts) if decision.kind is not Kind.NONE else None
+    return _Draft(reading, decision, company)
 
 
 def _snippet(facts: Facts) -> str:
@@ -80,18 +104,22 @@ def _snippet(facts: Facts) -> str:
 
 def _finish(draft: _Draft, company: Company | None) -> Evidence:
     """The evidence of a draft; a `none` draft has no company (see `_draft`) and gets no position."""
-    facts, kind = draft.facts, draft.verdict.kind
+    facts, decision = draft.facts, draft.decision
+    kind = decision.kind
     name = company.name if company else None
     found = (f"company: {company.source}",) if company else ()
+    reasons = tuple(s.reason for s in draft.reading.signals)
     return Evidence(
         kind=kind,
         company=name,
         position=extract.extract_position(facts, name) if kind is not Kind.NONE else None,
         date=extract.evidence_date(facts, kind),
-        confidence=draft.verdict.confidence,
-        reasons=(*draft.verdict.reasons, *found),
+        confidence=decision.confidence,
+        reasons=(*reasons, decision.reason, *found),
         channel=extract.channel(facts),
         application_type=extract.application_type(facts, kind),
         relay=facts.relay.name if facts.relay else None,
         direction=Direction.OUTGOING if facts.outgoing else Direction.INCOMING,
+        in_doubt=decision.in_doubt,
+        below_threshold=decision.below_threshold,
     )

@@ -43,8 +43,8 @@ from carnet.classify.names import (
 from carnet.classify.segment import segment_label, written_words
 from carnet.classify.signature import signature_names
 from carnet.classify.sites import holds_place, places_in, without_site
-from carnet.classify.tables import Relay, extraction
-from carnet.classify.text import fold
+from carnet.classify.tables import Relay, extraction, relays
+from carnet.classify.text import fold, normalize_name
 from carnet.classify.written import as_written
 from carnet.ingest.message import Address
 
@@ -110,8 +110,26 @@ def rule_company(facts: Facts) -> Company | None:
         finders = _personal_finders(facts, party, texts)
     else:
         finders = _domain_finders(facts, party, texts)
-    found = next((Company(n, source) for source, find in finders if (n := find())), None)
+    found = next((Company(n, source) for source, find in finders if (n := find()) and acceptable(n, facts.relay)),
+                 None)
     return Company(as_written(found.name, f"{texts.subject}\n{texts.whole}"), found.source) if found else None
+
+
+_FIELD_LABEL = re.compile(r"\.(?:pdf|docx?|odt|rtf|png|jpe?g)\b|[:]\s*$|^(?:consulter|voir|cliquez|click|view|see)\b",
+                          re.I)
+_LABELS = frozenset({"entreprise", "societe", "employeur", "company", "employer", "organisation", "structure",
+                     "recruteur", "recruiter", "poste", "position", "nom", "name", "offre", "annonce", "job"})
+
+
+def acceptable(name: str, relay: Relay | None = None) -> bool:
+    """A name that can be the employer: not a person's ("Claire Perrin"), not a platform's own
+    ("Indeed", unless the relay is the agency that employs), not a form's field label
+    ("Entreprise", "Consulter ma…") nor a file's name ("CV_Yanis.pdf")."""
+    key = normalize_name(name)
+    if not key or key in _LABELS or _FIELD_LABEL.search(name) or looks_like_person(name):
+        return False
+    return not any(normalize_name(other.name) == key for other in relays()
+                   if not (relay is other and relay.kind == "agency"))
 
 
 def _relay_finders(facts: Facts, party: Address, relay: Relay,
@@ -491,6 +509,6 @@ def from_entities(entities: Sequence[tuple[str, str]]) -> Company | None:
     for text, label in entities:
         if label == "ORG":
             name = clean_company(text)
-            if name:
+            if name and acceptable(name):
                 return Company(name, "entity")
     return None

@@ -19,20 +19,21 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 
 from carnet.classify import DEFAULT_THRESHOLD, classify_many
 from carnet.classify.evidence import Context, Evidence, Kind
 from carnet.classify.position import spell_out
+from carnet.classify.tables import training_config
 from carnet.ingest.message import ParseError
 from carnet.ingest.parse import parse_message
 from rapidfuzz import fuzz
 
 POSITION_MATCH = 90
 FIELDS = ("company", "position", "date")
-CONFIDENCE_BINS = (0.5, 0.7, 0.9, 1.0)
+RELIABILITY_BINS = tuple(i / 10 for i in range(11))
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Label:
     lang: str
     me: frozenset[str]
     split: str
+    #: Variants of one template share a group (the writer's `group`, else the file).
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,9 @@ class Report:
     errors: list[str] = field(default_factory=list)
     languages: dict[str, dict[str, Ratio]] = field(default_factory=dict)
     reliability: list[tuple[float, float, Ratio]] = field(default_factory=list)
+    calibration_error: float = 0.0
+    #: Messages kept for the seeker's review: (labelled evidence, labelled none).
+    in_doubt: tuple[int, int] = (0, 0)
 
 
 #: Splits kept aside: their errors are not read, so that they tell how the rules do on unseen mail.
@@ -80,14 +86,21 @@ ASIDE_PREFIX = "check"
 
 def load_labels(root: Path, split: str | None = None) -> list[Label]:
     """Every label under `root`, or those of `split`: one split ("dev"), several ("tune4,tune5"),
-    "development" (every split but the halves kept aside) or "aside" (those: check2, check3…)."""
-    labels = [label for path in sorted(root.rglob("labels.jsonl")) for label in _read(path)]
+    "development" (every split but the halves kept aside) or "aside" (those: check2, check3…).
+
+    The blind sets of `config/classifier.toml` are not even opened unless `split` names one:
+    they are for their first reading, never for training or cross-validation."""
+    wanted = {name.strip() for name in split.split(",")} if split else set()
+    blind = set(training_config()["blind"])
+    files = [path for path in sorted(root.rglob("labels.jsonl"))
+             if not (blind & set(path.relative_to(root).parts[:-1])) or blind & wanted & set(path.parts)]
+    labels = [label for path in files for label in _read(path)]
     if split in (None, "all"):
         return labels
     if split in ("development", "aside"):
         return [label for label in labels if label.split.startswith(ASIDE_PREFIX) == (split == "aside")]
-    wanted = {name.strip() for name in split.split(",")}
-    return [label for label in labels if label.split in wanted]
+    return [label for label in labels
+            if label.split in wanted or wanted & set(label.path.relative_to(root).parts[:-1])]
 
 
 def _read(path: Path) -> Iterator[Label]:
@@ -103,6 +116,7 @@ def _read(path: Path) -> Iterator[Label]:
                 lang=row.get("lang", ""),
                 me=frozenset(a.lower() for a in row.get("me") or ()),
                 split=row.get("split", ""),
+                group=str(row["group"]) if row.get("group") else str(path.parent / row["file"]),
             )
 
 
@@ -122,8 +136,10 @@ def evaluate(root: Path, split: str | None = None,
 
 def score(labels: Sequence[Label], predictions: Sequence[Evidence],
           errors: Sequence[str] = ()) -> Report:
-    """The report for predictions aligned with their labels."""
-    pairs = list(zip(labels, predictions, strict=True))
+    """The report for predictions aligned with their labels. A message in doubt counts as the
+    threshold alone decides it: what the logbook holds before the seeker's review."""
+    decided = [replace(ev, kind=ev.decided_kind) for ev in predictions]
+    pairs = list(zip(labels, decided, strict=True))
     kinds = [k for k in Kind if k is not Kind.NONE]
     return Report(
         messages=len(pairs),
@@ -140,6 +156,9 @@ def score(labels: Sequence[Label], predictions: Sequence[Evidence],
         languages={lang: _summary([p for p in pairs if p[0].lang == lang])
                    for lang in sorted({lab.lang for lab, _ in pairs})},
         reliability=_reliability(pairs),
+        calibration_error=expected_calibration_error(pairs),
+        in_doubt=(sum(1 for lab, ev in pairs if ev.in_doubt and lab.kind is not Kind.NONE),
+                  sum(1 for lab, ev in pairs if ev.in_doubt and lab.kind is Kind.NONE)),
     )
 
 
@@ -154,15 +173,30 @@ def _summary(pairs: Pairs) -> dict[str, Ratio]:
     }
 
 
+def _in_bin(confidence: float, low: float, high: float) -> bool:
+    return low <= confidence < high or (high == 1.0 and confidence == 1.0)
+
+
 def _reliability(pairs: Pairs) -> list[tuple[float, float, Ratio]]:
-    """For each confidence bin, how many evidence predictions have the labelled kind."""
+    """For each bin of confidence (the probability that the message is evidence), how many
+    of its messages are labelled evidence; every message counts, kept or not."""
     bins = []
-    for low, high in pairwise(CONFIDENCE_BINS):
-        chosen = [(lab, ev) for lab, ev in pairs if ev.is_evidence
-                  and low <= ev.confidence < high + (high == 1.0)]
-        bins.append((low, high, Ratio(sum(1 for lab, ev in chosen if lab.kind is ev.kind),
-                                      len(chosen))))
+    for low, high in pairwise(RELIABILITY_BINS):
+        chosen = [lab for lab, ev in pairs if _in_bin(ev.confidence, low, high)]
+        bins.append((low, high, Ratio(sum(1 for lab in chosen if lab.kind is not Kind.NONE), len(chosen))))
     return bins
+
+
+def expected_calibration_error(pairs: Pairs) -> float:
+    """Mean gap between the confidence and the share of evidence, by bin, weighted by the bin's size."""
+    gaps = 0.0
+    for low, high in pairwise(RELIABILITY_BINS):
+        chosen = [(lab, ev) for lab, ev in pairs if _in_bin(ev.confidence, low, high)]
+        if chosen:
+            mean = sum(ev.confidence for _, ev in chosen) / len(chosen)
+            share = sum(1 for lab, _ in chosen if lab.kind is not Kind.NONE) / len(chosen)
+            gaps += len(chosen) * abs(mean - share)
+    return gaps / len(pairs) if pairs else 0.0
 
 
 Pairs = list[tuple[Label, Evidence]]
@@ -235,9 +269,12 @@ def render(report: Report) -> list[str]:
         f"false evidence     {report.false_evidence}",
         *(f"{name:18} {ratio}" for name, ratio in report.fields.items()),
         *(line for lang, figures in report.languages.items() for line in _language_lines(lang, figures)),
-        "reliability (evidence predictions with the labelled kind, by confidence):",
+        f"in doubt (kept for review): {sum(report.in_doubt)} "
+        f"({report.in_doubt[0]} labelled evidence, {report.in_doubt[1]} labelled none)",
+        "reliability (share of messages labelled evidence, by confidence):",
         *(f"  [{low:.1f}, {high:.1f}{']' if high == 1.0 else ')'} {ratio}"
-          for low, high, ratio in report.reliability),
+          for low, high, ratio in report.reliability if ratio.total),
+        f"expected calibration error {report.calibration_error:.3f}",
         f"errors: {len(report.errors)}",
         *(f"  {error}" for error in report.errors),
     ]

@@ -53,7 +53,17 @@ class Evidence:
     relay: str | None = None
     #: Decided once, from the folder and the seeker's addresses (`classify.facts.is_outgoing`).
     direction: Direction = Direction.INCOMING
+    #: Too close to the threshold to decide alone: kept for the seeker's review.
+    in_doubt: bool = False
+    #: In doubt and below the threshold: without review, the message would be `none`.
+    below_threshold: bool = False
 
     @property
     def is_evidence(self) -> bool:
+        """To be recorded: evidence, or in doubt (recorded flagged, for review)."""
         return self.kind is not Kind.NONE
+
+    @property
+    def decided_kind(self) -> Kind:
+        """The kind the threshold alone decides: `none` for a message in doubt below it."""
+        return Kind.NONE if self.below_threshold else self.kind

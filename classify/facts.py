@@ -13,6 +13,10 @@ from carnet.classify.text import Body, flat, split_body
 from carnet.ingest.message import Address, Message
 
 SENT_ROLES = frozenset({"sent", "\\sent"})
+#: What is read of a body at all (a newsletter's 60 KB cost no more than this), and what the
+#: phrase rules read of its new text: evidence says what it is near the top.
+BODY_CHARS = 6_000
+TEXT_CHARS = 2_000
 #: "Re:", "TR:", "Fwd:", "AW:"… at the start of a subject: the message answers or forwards another.
 REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|tr|fwd?|wg)\s*(?:\[\d+\])?\s*:", re.I)
 BULK_HEADERS = ("list-unsubscribe", "list-id")
@@ -22,8 +26,8 @@ BULK_HEADERS = ("list-unsubscribe", "list-id")
 class Facts:
     """A message as the rules see it.
 
-    `text` is the folded, flattened subject and new body without signature: the
-    part phrase rules decide on. `counterpart` is the other party: the sender of
+    `text` is the folded, flattened subject and new body without signature, its first
+    `TEXT_CHARS`: the part phrase rules decide on. `counterpart` is the other party: the sender of
     incoming mail, the first recipient who is not the seeker for outgoing mail.
     """
 
@@ -44,14 +48,14 @@ class Facts:
 def read_facts(message: Message, context: Context) -> Facts:
     outgoing = is_outgoing(message, context)
     counterpart = _counterpart(message, context.me) if outgoing else message.sender
-    body = split_body(message.text, *_markers())
+    body = split_body(message.text[:BODY_CHARS], *_markers())
     return Facts(
         message=message,
         outgoing=outgoing,
         relay=find_relay(counterpart.domain) if counterpart else None,
         counterpart=counterpart,
         subject=flat(message.subject),
-        text=flat(f"{message.subject} .\n{body.decisive}"),
+        text=flat(f"{message.subject} .\n{body.decisive[:TEXT_CHARS]}"),
         body=body,
         bulk=is_bulk(message.header),
         is_reply=bool(message.in_reply_to or REPLY_SUBJECT.match(message.subject)),

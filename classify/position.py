@@ -193,6 +193,42 @@ def _cut_at_stops(text: str) -> str:
     if rest and fold(rest[0]).split()[:1] and fold(rest[0]).split()[0] in extraction().trailing_words:
         text = head
     lowered = f" {fold(text)} "
-    cut = min((i for stop in extraction().position_stops if (i := lowered.find(stop)) > 0),
+    cut = min((i for stop in extraction().position_stops if (i := _stop_at(lowered, stop)) > 0),
               default=len(lowered))
     return text[: max(cut - 1, 0)] if cut < len(lowered) else text
+
+
+_SEPARATORS = (" - ", " – ", " — ", " (")
+_SUFFIX = re.compile(r"[^\W\d_][^\d()|]{0,40}?(?=\s[-–—|]\s|\)|$)")
+
+
+def _stop_at(lowered: str, stop: str) -> int:
+    """Where `stop` cuts the title: a dash or a parenthesis before a team or a specialty
+    ("Machine Learning Engineer - Inference", "Chef de partie (pâtisserie)") is part of the
+    title as the employer wrote it; before a place, a contract, a date or a reference it
+    is not."""
+    start = lowered.find(stop)
+    if stop not in _SEPARATORS:
+        return start
+    while start > 0:
+        suffix = _SUFFIX.match(lowered, start + len(stop))
+        if not (suffix and _specialty(suffix.group())):
+            return start
+        start = lowered.find(stop, start + len(stop))
+    return start
+
+
+def _specialty(part: str) -> bool:
+    tables = extraction()
+    words = _WORDS.findall(part)
+    return 0 < len(words) <= 4 and not any(
+        w in tables.trailing_words or w in _NOT_SPECIALTY or w in tables.legal_suffixes for w in words) \
+        and part.strip() not in tables.trailing_words \
+        and words[0] not in tables.business_heads and words[0] not in tables.group_heads
+
+
+_NOT_SPECIALTY = frozenset({
+    "cdi", "cdd", "stage", "alternance", "apprentissage", "interim", "freelance", "temps", "plein", "partiel",
+    "full", "part", "time", "contract", "permanent", "remote", "teletravail", "hybride", "hybrid", "h", "f",
+    "m", "x", "d", "n", "chez", "at", "ref", "reference", "offre", "annonce", "candidature", "application",
+})

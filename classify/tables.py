@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import pairwise
 from typing import Any
+
+from carnet.classify.phrasebook import Phrasebook
 
 LANGUAGES = ("fr", "en")
 ORG = (
@@ -29,8 +29,8 @@ POS = (
 class Phrases:
     """Compiled alternations of one lexicon section, strong and weak."""
 
-    strong: re.Pattern[str] | None
-    weak: re.Pattern[str] | None
+    strong: Phrasebook | None
+    weak: Phrasebook | None
 
 
 @dataclass(frozen=True)
@@ -40,15 +40,15 @@ class Lexicon:
     confirmation: Phrases
     noise: Phrases
     personal: Phrases
-    outreach: re.Pattern[str] | None
-    applied: re.Pattern[str] | None
-    mass_greetings: re.Pattern[str] | None
-    job_words: re.Pattern[str] | None
-    other_context: re.Pattern[str] | None
-    own_job_words: re.Pattern[str] | None
-    outgoing_application: re.Pattern[str] | None
-    outgoing_not_application: re.Pattern[str] | None
-    outgoing_not_application_weak: re.Pattern[str] | None
+    outreach: Phrasebook | None
+    applied: Phrasebook | None
+    mass_greetings: Phrasebook | None
+    job_words: Phrasebook | None
+    other_context: Phrasebook | None
+    own_job_words: Phrasebook | None
+    outgoing_application: Phrasebook | None
+    outgoing_not_application: Phrasebook | None
+    outgoing_not_application_weak: Phrasebook | None
     negations: frozenset[str]
     hedges: tuple[str, ...]
     rejection_hedges: tuple[str, ...]
@@ -132,64 +132,9 @@ def _alternation(patterns: list[str], flags: int = 0) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
 
 
-def _bounded(patterns: list[str]) -> re.Pattern[str] | None:
-    r"""Phrases at a word boundary, as one alternation.
-
-    The engine tries every alternative at every position of the text; behind one
-    `\b(?=\w)` the phrases that surely start with a letter or digit are tried at word
-    starts only, not inside words nor at spaces, which takes a third off the time a long
-    message costs. The few that may start otherwise ("% off") stay outside it."""
-    if not patterns:
-        return None
-    words = [rf"\b(?:{p})" for p in patterns if _starts_with_word(p)]
-    others = [rf"\b(?:{p})" for p in patterns if not _starts_with_word(p)]
-    head = [f"\\b(?=\\w)(?:{'|'.join(words)})"] if words else []
-    return re.compile("|".join(head + others))
-
-
-def _starts_with_word(pattern: str) -> bool:
-    """True when every match of `pattern` surely starts with a word character: a letter or
-    digit that is not optional, or a group whose every alternative does. Conservative."""
-    if not pattern:
-        return False
-    if pattern[0].isalnum():
-        return pattern[1:2] not in ("?", "*", "{")
-    if pattern[0] != "(":
-        return False
-    end = _closing(pattern)
-    if end is None or pattern[end + 1 : end + 2] in ("?", "*", "{"):
-        return False
-    inner = pattern[1:end].removeprefix("?:")
-    return all(_starts_with_word(alternative) for alternative in _top_level_split(inner))
-
-
-def _closing(pattern: str) -> int | None:
-    """Index of the parenthesis closing the one at 0."""
-    return next((index for index, char, depth in _structure(pattern) if char == ")" and depth == 0), None)
-
-
-def _top_level_split(pattern: str) -> list[str]:
-    bars = [index for index, char, depth in _structure(pattern) if char == "|" and depth == 0]
-    return [pattern[start + 1 : end] for start, end in pairwise([-1, *bars, len(pattern)])]
-
-
-def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
-    """(index, character, nesting depth after it) of each parenthesis and bar of a regex,
-    escapes and character classes skipped."""
-    depth, index, in_class = 0, 0, False
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char in "()|":
-            depth += {"(": 1, ")": -1}.get(char, 0)
-            yield index, char, depth
-        index += 1
+def _bounded(patterns: list[str]) -> Phrasebook | None:
+    """Phrases at a word boundary, as one matcher (`classify.phrasebook`)."""
+    return Phrasebook(patterns) if patterns else None
 
 
 def _phrases(section: dict[str, Any]) -> Phrases:
@@ -315,3 +260,9 @@ def extraction() -> Extraction:
         months=months,
         spontaneous=tuple(data["application_type"]["spontaneous"]),
     )
+
+
+@cache
+def training_config() -> dict[str, Any]:
+    """How the model is trained and cross-validated (`classifier.toml`)."""
+    return _load("classifier.toml")

@@ -1,4 +1,11 @@
-"""Floors on the labelled corpus, and robustness on the shared MIME corpus."""
+"""Floors on the labelled corpus, and robustness on the shared MIME corpus.
+
+The model was trained on the corpus, so its figures on the corpus itself say nothing:
+the floors hold the grouped cross-validation (each message classified by a model
+trained without its template's variants, `carnet eval tests/corpus --folds 3`) and
+the first readings of the blind sets, which no training ever read. Each floor is just
+under what was reached, the figure in its comment.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from carnet.classify import classify
-from carnet.classify.evaluate import Report, evaluate, render
+from carnet.classify.crossval import cross_validate
+from carnet.classify.evaluate import Report, load_labels, render
 from carnet.classify.evidence import Context
 from carnet.ingest.message import ParseError
 from carnet.ingest.parse import parse_message
@@ -17,73 +25,69 @@ CORPUS = Path(__file__).parent / "corpus"
 MIME = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mime"
 SKIPPED_SUFFIXES = {".md", ".tsv"}
 PER_MESSAGE_SECONDS = 2.0
+#: Fewer folds than `carnet eval --folds 5` (the README's figures), to keep the suite quick.
+FOLDS = 3
 
-# The corpus has two parts. The development part (dev, holdout, blind, and the tune halves
-# of blind2 to blind5: 761 messages) may guide the rules; its floors hold the issue's targets,
-# just under what the rules reach. The check halves kept aside (208 messages) were written
-# blind and their errors are not read: their floors only stop a regression, and their figures
-# are what to expect of unseen mail (each blind set's first, blind reading is in its NOTES.md).
-FLOORS = {
-    "evidence_precision": 0.995,  # reached 1.000 [target 0.98]
-    "evidence_recall": 0.99,  # reached 1.000 [target 0.95]
-    "company": 0.96,  # reached 0.974 [target 0.95]
-    "position": 0.97,  # reached 0.981 [target 0.90]
+CV_FLOORS = {
+    "evidence_precision": 0.94,  # reached 0.959 (5 folds) [target 0.98]
+    "evidence_recall": 0.92,  # reached 0.934 [target 0.95]
+    "company": 0.82,  # reached 0.835 [target 0.95]
+    "position": 0.87,  # reached 0.891 [target 0.90]
     "date": 0.99,  # reached 1.000 [target 0.99]
 }
-FALSE_EVIDENCE_CEILING = 0.005  # reached 0.000 (0/336) [target 0.01]
-ASIDE_FLOORS = {
-    "evidence_precision": 0.95,  # reached 0.964
-    "evidence_recall": 0.94,  # reached 0.956
-    "company": 0.82,  # reached 0.843
-    "position": 0.94,  # reached 0.954
-    "date": 0.99,  # reached 1.000
-}
-ASIDE_FALSE_EVIDENCE_CEILING = 0.06  # reached 0.042 (4/95)
-# Among evidence predicted with confidence >= 0.9, the share with the labelled kind.
-CONFIDENT = 0.9
-CONFIDENT_PRECISION_FLOOR = 0.99  # reached 0.996 (246/247) on the whole corpus
+CV_FALSE_EVIDENCE_CEILING = 0.05  # reached 0.038 (60/1564) [target 0.01]
+CV_CALIBRATION_ERROR_CEILING = 0.05  # reached 0.012 [target 0.05]
+BLIND = "blind6"
 
 
 @cache
-def corpus_report(part: str) -> Report:
-    return evaluate(CORPUS, split=part)
+def cv_report() -> Report:
+    return cross_validate(CORPUS, FOLDS)
 
 
-@pytest.mark.parametrize(("part", "floors"), [("development", FLOORS), ("aside", ASIDE_FLOORS)])
+REPORTS = {"cross-validation": (cv_report, CV_FLOORS)}
+
+
+@pytest.mark.parametrize("part", REPORTS)
 @pytest.mark.parametrize("name", ["evidence_precision", "evidence_recall"])
-def test_evidence_floor(part: str, floors: dict[str, float], name: str) -> None:
-    report = corpus_report(part)
+def test_evidence_floor(part: str, name: str) -> None:
+    report, floors = REPORTS[part][0](), REPORTS[part][1]
     assert getattr(report, name).value >= floors[name], "\n".join(render(report))
 
 
-@pytest.mark.parametrize(("part", "ceiling"),
-                         [("development", FALSE_EVIDENCE_CEILING), ("aside", ASIDE_FALSE_EVIDENCE_CEILING)])
+@pytest.mark.parametrize(("part", "ceiling"), [("cross-validation", CV_FALSE_EVIDENCE_CEILING)])
 def test_false_evidence_ceiling(part: str, ceiling: float) -> None:
-    report = corpus_report(part)
+    report = REPORTS[part][0]()
     assert report.false_evidence.value <= ceiling, "\n".join(render(report))
 
 
-@pytest.mark.parametrize(("part", "floors"), [("development", FLOORS), ("aside", ASIDE_FLOORS)])
+@pytest.mark.parametrize("part", REPORTS)
 @pytest.mark.parametrize("name", ["company", "position", "date"])
-def test_field_floor(part: str, floors: dict[str, float], name: str) -> None:
-    report = corpus_report(part)
+def test_field_floor(part: str, name: str) -> None:
+    report, floors = REPORTS[part][0](), REPORTS[part][1]
     assert report.fields[name].value >= floors[name], "\n".join(render(report))
 
 
-def test_confident_predictions_are_right() -> None:
-    report = corpus_report("all")
-    confident = [ratio for low, _, ratio in report.reliability if low >= CONFIDENT]
-    hits, total = sum(r.hits for r in confident), sum(r.total for r in confident)
-    assert total and hits / total >= CONFIDENT_PRECISION_FLOOR, "\n".join(render(report))
+def test_held_out_confidence_is_calibrated() -> None:
+    """On held-out folds, messages given a confidence p are evidence about p of the time."""
+    report = cv_report()
+    assert report.calibration_error <= CV_CALIBRATION_ERROR_CEILING, "\n".join(render(report))
 
 
-def test_the_parts_cover_the_corpus() -> None:
-    assert corpus_report("development").messages + corpus_report("aside").messages == corpus_report("all").messages
-    assert corpus_report("aside").messages > 0
+def test_the_blind_sets_stay_out_of_training() -> None:
+    """Training and cross-validation never open a blind set's files; only asking for it by name does."""
+    assert not [label for label in load_labels(CORPUS) if BLIND in label.path.parts]
+    assert all(BLIND in label.path.parts for label in load_labels(CORPUS, split=BLIND))
 
 
-def test_every_labelled_file_is_readable() -> None:
-    assert not [e for e in corpus_report("all").errors if "unreadable" in e]
+def test_every_labelled_file_parses() -> None:
+    unreadable = []
+    for label in load_labels(CORPUS):
+        try:
+            parse_message(label.path.read_bytes())
+        except (OSError, ParseError) as exc:
+            unreadable.append(f"{label.path}: {exc}")
+    assert not unreadable, "\n".join(unreadable)
 
 
 def _mime_files() -> list[Path]:
@@ -93,7 +97,7 @@ def _mime_files() -> list[Path]:
 def test_every_mime_message_classifies_and_none_is_evidence() -> None:
     """Parse + classify never raises (but ParseError), each message stays fast, and none of
     these real-world messages written by others (bounces, newsletters, spam, mailing lists,
-    parser test cases; no job mail among them) is taken for job evidence."""
+    parser test cases; no job mail among them) is taken for job evidence, nor kept in doubt."""
     slow, evidence, classified = [], [], 0
     for path in _mime_files():
         try:
@@ -106,6 +110,6 @@ def test_every_mime_message_classifies_and_none_is_evidence() -> None:
         if time.perf_counter() - started > PER_MESSAGE_SECONDS:
             slow.append(path)
         if found.is_evidence:
-            evidence.append(f"{path}: {found.kind.value} {found.reasons}")
+            evidence.append(f"{path}: {found.kind.value} {found.confidence} {found.reasons}")
     assert classified and not slow
     assert not evidence, "\n".join(evidence)

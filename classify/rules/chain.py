@@ -73,3 +73,14 @@ def run_chain(facts: Facts, names: tuple[str, ...] = CHAIN) -> list[Signal]:
     if any(signal.kind is not Kind.NONE for signals in voted.values() for signal in signals):
         voted.update((rule, list(rule.signals(facts))) for rule in rules if rule.only_none)
     return [signal for rule in rules for signal in voted.get(rule, ())]
+
+
+def all_signals(facts: Facts, names: tuple[str, ...] = CHAIN) -> tuple[bool, list[Signal]]:
+    """(gated, signals): the gate's vote alone when it votes, else every rule's signals, the
+    `only_none` rules' included: the model weighs them all."""
+    rules = [rule for rule in chain(names) if rule.applies(facts)]
+    for gate in (rule for rule in rules if rule.gate):
+        closed = list(gate.signals(facts))
+        if closed:
+            return True, closed
+    return False, [signal for rule in rules if not rule.gate for signal in rule.signals(facts)]

@@ -8,10 +8,14 @@ from typing import ClassVar
 
 from carnet.classify.evidence import Kind
 from carnet.classify.facts import Facts
+from carnet.classify.position import has_title_word
 from carnet.classify.rules import Rule, Signal
 from carnet.classify.rules.negation import NEGATION_REACH, clause_before, has_cue, last_words
 from carnet.classify.tables import Lexicon, Phrases, lexicons
 from carnet.classify.text import flat
+
+#: How much of a message's whole text (quoted history included) shows whether it speaks of a job.
+JOB_WORDS_CHARS = 8_000
 
 
 class PhraseRule(Rule):
@@ -238,17 +242,18 @@ class NoJobWords(Rule):
     le mardi à 10h", a bank's "votre rendez-vous avec votre conseiller") is about something
     else, whatever phrase it shares with an invitation: a gate, the rules do not run (most
     of the seeker's personal mail is such, and the phrase rules are the cost of a sync).
-    A reply is exempt: "Re: Night Porter — pop into the hotel at 9am on Friday" answers the
-    seeker's mail, which it need not quote."""
+    A reply that names a job is exempt: "Re: Night Porter — pop into the hotel at 9am on
+    Friday" answers the seeker's mail, which it need not quote; a reply that names none
+    ("Re: The Once and Future OS") is about something else."""
 
     name = "no-job-words"
     gate = True
     direction = "any"
 
     def signals(self, facts: Facts) -> Iterator[Signal]:
-        if facts.is_reply or _found(facts.text, "job_words"):  # the new text mostly says it: the cheap look first
-            return
-        if not _found(flat(f"{facts.message.subject} .\n{facts.message.text[:20000]}"), "job_words"):
+        if _found(facts.text, "job_words") or (facts.is_reply and has_title_word(facts.text)):
+            return  # the new text mostly says it: the cheap look first
+        if not _found(flat(f"{facts.message.subject} .\n{facts.message.text[:JOB_WORDS_CHARS]}"), "job_words"):
             yield Signal(Kind.NONE, 1.0, self.name, True)
 
 

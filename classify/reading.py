@@ -1,0 +1,39 @@
+"""One message read for the model: its facts, the rules' signals, its features.
+
+Reading is what a message costs: the facts (text cut and folded once), every rule of
+the chain, the zones. A gate (a message that speaks of no job) and the sure rules
+(a delivery report, mail to oneself) close the reading: the model is not asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from carnet.classify.evidence import Context
+from carnet.classify.facts import Facts, read_facts
+from carnet.classify.features import Feature, features
+from carnet.classify.rules import Signal
+from carnet.classify.rules.chain import all_signals
+from carnet.classify.zones import zones_of
+from carnet.ingest.message import Message
+
+#: Rules whose strong `none` is sure: the server's delivery report, the seeker's mail to themself.
+SURE_NONE = frozenset({"delivery-report", "personal-recipient", "no-job-words"})
+
+
+@dataclass(frozen=True)
+class Reading:
+    facts: Facts
+    signals: tuple[Signal, ...]
+    #: A sure rule's `none`: the message is no evidence whatever the model would say.
+    closed: Signal | None
+    features: tuple[Feature, ...]
+
+
+def read(message: Message, context: Context) -> Reading:
+    facts = read_facts(message, context)
+    gated, signals = all_signals(facts)
+    closed = next((s for s in signals if s.strong and s.reason.split(":")[0] in SURE_NONE), None)
+    if gated or closed:
+        return Reading(facts, tuple(signals), closed or signals[0], ())
+    return Reading(facts, tuple(signals), None, tuple(features(zones_of(facts), signals)))
