@@ -103,7 +103,8 @@ def export_bytes(session: Session, scope: Scope) -> bytes:
 
 def _entries(session: Session, scope: Scope) -> tuple[list[Entry], Reviewed]:
     """The entries in scope that the seeker's reviews keep, and those reviews."""
-    rows = logbook_rows(session, mailbox_id=scope.mailbox_id, seeker=scope.seeker, start=scope.start, end=scope.end)
+    rows = logbook_rows(session, mailbox_id=scope.mailbox_id, seeker=scope.seeker, start=scope.start, end=scope.end,
+                        in_doubt=True)  # those the seeker confirmed are kept below
     events = {row.id: session.get(Event, row.id) for row in rows}
     reviewed = read_reviews(session, list(events.values()), _declaring_seekers(session, scope), scope.start,
                             scope.end)

@@ -72,7 +72,7 @@ def kept(event: Event, state: EntryReview) -> bool:
     """In the export: not dismissed, and not in doubt unless the seeker confirmed or corrected it."""
     if state.status == "dismissed":
         return False
-    return not (getattr(event, "in_doubt", False) and state.status == "pending")
+    return not (event.in_doubt and state.status == "pending")
 
 
 def csv_columns(state: EntryReview) -> dict[str, Any]:

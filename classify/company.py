@@ -115,8 +115,11 @@ def rule_company(facts: Facts) -> Company | None:
     return Company(as_written(found.name, f"{texts.subject}\n{texts.whole}"), found.source) if found else None
 
 
-_FIELD_LABEL = re.compile(r"\.(?:pdf|docx?|odt|rtf|png|jpe?g)\b|[:]\s*$|^(?:consulter|voir|cliquez|click|view|see)\b",
-                          re.I)
+_FIELD_LABEL = re.compile(
+    r"\.(?:pdf|docx?|odt|rtf|png|jpe?g)\b|[:]\s*$|\.(?:com|fr|net|org|io|co\.uk|eu)$"
+    r"|^(?:consulter|voir|cliquez|click|view|see|veuillez|cordialement|bien|merci|thanks|regards|best|kind)\b"
+    r"|\s(?:le|la|les|de|du|des|d|l|of|the|and|et|&)$",
+    re.I)
 _LABELS = frozenset({"entreprise", "societe", "employeur", "company", "employer", "organisation", "structure",
                      "recruteur", "recruiter", "poste", "position", "nom", "name", "offre", "annonce", "job"})
 
@@ -124,9 +127,10 @@ _LABELS = frozenset({"entreprise", "societe", "employeur", "company", "employer"
 def acceptable(name: str, relay: Relay | None = None) -> bool:
     """A name that can be the employer: not a person's ("Claire Perrin"), not a platform's own
     ("Indeed", unless the relay is the agency that employs), not a form's field label
-    ("Entreprise", "Consulter ma…") nor a file's name ("CV_Yanis.pdf")."""
+    ("Entreprise", "Consulter ma…"), a sign-off ("Veuillez agréer"), a file's or a site's name
+    ("CV_Yanis.pdf", "caterer.com"), nor a name cut before its end ("Librairie Le")."""
     key = normalize_name(name)
-    if not key or key in _LABELS or _FIELD_LABEL.search(name) or looks_like_person(name):
+    if len(key) < 3 or key in _LABELS or _FIELD_LABEL.search(name) or looks_like_person(name):
         return False
     return not any(normalize_name(other.name) == key for other in relays()
                    if not (relay is other and relay.kind == "agency"))

@@ -30,7 +30,8 @@ _JOB_WORDS = re.compile(
     r"disponibilit|opportunit|dossier|profil|demarche|suite a|votre retour|reponse|"
     r"\bjobs?\b|applica|appl(?:y|ied)|interview|\boffer|position|\brole\b|hiring|\bhire|career|"
     r"talent|resume|vacanc|assessment|onboarding|next steps?|opportunity|\bhr\b|people team|"
-    r"recruit|screen|availability|candidacy|welcome to the team"
+    r"recruit|screen|availability|candidacy|welcome to the team|remplacement|saisonni|renfort|"
+    r"\bshifts?\b|\btrial\b"
 )
 _AUTOMATED = re.compile(r"no-?reply|do-?not-?reply|ne-?pas-?repondre|notification|mailer|news|info@")
 _BILLING = re.compile(r"^(?:factur|billing|invoice|receipt|recu|commande|order|livraison|shipping|delivery|paiement|"
@@ -58,13 +59,23 @@ def is_candidate(subject: str, sender: Address | None, headers: Mapping[str, str
 
 
 def _names_a_business(sender: Address | None) -> bool:
-    """A display name or a mailbox that starts with a trade ("Garage …", "boulangerie.…")."""
+    """A mailbox that starts with a trade ("boulangerie.…"), a display name that is not a
+    person's ("Garage Moreau", "Vert Paysage", "Élec'Pro 35" <…@gmail.com>), or a person
+    writing from a mailbox not named after them ("Dave Holloway" <crownandanchor.brighton@…>):
+    small businesses write from webmail; friends write from their own named mailbox."""
     if sender is None:
         return False
-    heads = extraction().business_heads
-    name = fold(sender.name).split()
+    tables = extraction()
+    name = fold(sender.name).replace("-", " ").split()
     local = sender.email.partition("@")[0].lower()
-    return bool(name and name[0] in heads) or any(local.startswith(head) for head in heads)
+    if any(local.startswith(head) for head in tables.business_heads):
+        return True
+    if not name:
+        return False
+    if name[0] not in tables.first_names and name[0] not in tables.honorifics:
+        return True
+    words = [word for word in name if len(word) >= 3 and word not in tables.honorifics]
+    return bool(words) and not any(word in fold(local) for word in words)
 
 
 def _is_thread(subject: str, headers: Mapping[str, str]) -> bool:

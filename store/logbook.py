@@ -42,7 +42,9 @@ def logbook_rows(
     seeker: str | None = None,
     start: date | None = None,
     end: date | None = None,
+    in_doubt: bool = False,
 ) -> list[LogbookRow]:
+    """The entries in scope; those in doubt (waiting for the seeker's review) only with `in_doubt`."""
     query = (
         select(Event, SourceMessage, Seeker.name)
         .join(SourceMessage, SourceMessage.id == Event.source_message_id)
@@ -57,6 +59,8 @@ def logbook_rows(
         query = query.where(Event.date >= start)
     if end is not None:
         query = query.where(Event.date <= end)
+    if not in_doubt:
+        query = query.where(Event.in_doubt.is_(False))
     return [_row(event, source, name) for event, source, name in session.execute(query)]
 
 

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -180,6 +182,11 @@ class Event(Base):
     channel: Mapped[str] = mapped_column(String(100), default="email")
     application_type: Mapped[str | None] = mapped_column(String(16))
     demarche: Mapped[str | None] = mapped_column(String(8))
+    #: The classifier was in doubt (its confidence fell in the doubt band around
+    #: CARNET_EVIDENCE_THRESHOLD, `carnet.classify.decision`): the entry waits for the
+    #: seeker's review ("à vérifier") and stays out of exports until the seeker confirms or
+    #: corrects it. Set once at recording; not a chained field.
+    in_doubt: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     seq: Mapped[int] = mapped_column(Integer)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

@@ -246,6 +246,7 @@ def _add_event(session: Session, chain: _Chain, source: SourceMessage, item: Obs
         channel=evidence.channel,
         application_type=evidence.application_type.value if evidence.application_type else None,
         demarche=demarche_code(evidence.kind.value, application.type),
+        in_doubt=evidence.in_doubt,
         recorded_at=datetime.now(UTC),
     )
     chain.append(event, source.sha256)

@@ -96,17 +96,12 @@ class Timelines:
     total: int = 0  # cards on every page
 
 
-_DOUBT = getattr(Event, "in_doubt", None)
-
-
 def _query(seeker_id: int, filters: Filters):
     columns = [Event.id, Event.seq, Event.date, Event.kind, Event.company, Event.position, Event.channel,
                Event.demarche, Event.verification, Event.application_type, Event.application_id,
                SourceMessage.subject, SourceMessage.from_addr, SourceMessage.outgoing,
                Application.company.label("app_company"), Application.position.label("app_position"),
-               Application.channel.label("app_channel"), Application.type.label("app_type")]
-    if _DOUBT is not None:
-        columns.append(_DOUBT.label("in_doubt"))
+               Application.channel.label("app_channel"), Application.type.label("app_type"), Event.in_doubt]
     query = (select(*columns).join(SourceMessage, SourceMessage.id == Event.source_message_id)
              .join(Application, Application.id == Event.application_id)
              .where(Event.seeker_id == seeker_id).order_by(Event.date, Event.seq))
@@ -134,7 +129,7 @@ def timelines(session: Session, seeker_id: int, filters: Filters = Filters()) ->
         review = reviews.get(row.id, NOT_REVIEWED)
         if _kept(row, review, filters):
             groups.setdefault(row.application_id, []).append((row, review))
-            to_check += _DOUBT is not None and bool(row.in_doubt) and review.status == "pending"
+            to_check += row.in_doubt and review.status == "pending"
     ordered = sorted(groups.items(), key=lambda item: (_last_date(item[1]), item[0]), reverse=True)
     pages = max(1, -(-len(ordered) // PAGE_SIZE))
     page = min(max(filters.page, 1), pages)
@@ -158,13 +153,13 @@ def _card(group: list) -> Card:
 def _entry(row, review: EntryReview) -> Entry:
     return Entry(row.id, row.seq, row.date, row.kind, row.company, row.position, row.channel, row.demarche,
                  row.verification, row.application_type, row.subject, row.from_addr, row.outgoing,
-                 _DOUBT is not None and bool(row.in_doubt), review)
+                 row.in_doubt, review)
 
 
 def _kept(row, review: EntryReview, filters: Filters) -> bool:
     if review.status == "dismissed" and not filters.show_dismissed:
         return False
-    if filters.to_check and not (_DOUBT is not None and row.in_doubt and review.status == "pending"):
+    if filters.to_check and not (row.in_doubt and review.status == "pending"):
         return False
     return filters.kind is None or review.corrections.get("kind", row.kind) == filters.kind
 

@@ -184,12 +184,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 # -- web app (the fixtures live in tests/webkit.py) ------------------------------------
 
-from webkit import browser, make_account, web_app, web_runtime  # noqa: E402, F401
+# -- browser tests (the fixtures live in tests/browserkit.py) -----------------------------
+from browserkit import chromium, new_page, playwright, seeded_world, served, worker  # noqa: E402, F401
 
 # -- OAuth2 (the fixtures live in tests/oauthkit.py) ---------------------------------------
-
 from oauthkit import dovecot_oauth, oauth_server, oauth_user  # noqa: E402, F401
-
-# -- browser tests (the fixtures live in tests/browserkit.py) -----------------------------
-
-from browserkit import chromium, new_page, playwright, seeded_world, served, worker  # noqa: E402, F401
+from webkit import browser, make_account, web_app, web_runtime  # noqa: E402, F401

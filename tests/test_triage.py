@@ -100,6 +100,10 @@ NEWSLETTER = {"list-unsubscribe": "<mailto:u@news.shop.fr>", "from": "Shop <news
         ("RE: facture", Address("EDF", "facturation@edf.fr"), {}, None, True),
         ("Jeudi", Address("Garage Moreau", "garage.moreau.autos@gmail.com"), {}, None, True),
         ("bonjour", Address("", "boulangerie.martin@gmail.com"), {}, None, True),
+        ("ouvrier paysagiste", Address("Vert Paysage", "vertpaysage.entreprise@gmail.com"), {}, None, True),
+        ("Saturday", Address("Dave Holloway", "crownandanchor.brighton@gmail.com"), {}, None, True),
+        ("Saturday", Address("Dave Holloway", "dave.holloway@gmail.com"), {}, None, False),
+        ("Remplacement juillet", Address("Corinne Lafon", "corinne.lafon@gmail.com"), {}, None, True),
         ("Nos promos", Address("Boulangerie Martin", "boulangerie.martin@gmail.com"), NEWSLETTER, None, False),
     ],
 )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -168,3 +170,26 @@ def test_long_logbooks_are_paged_with_the_filters_kept(browser, make_account, we
     second = shown(client.get("/journal?type=application&page=2"))
     assert "Firme 0" in second and f"Firme {PAGE_SIZE + 4}" not in second
     assert client.get("/journal?page=99").status_code == 200
+
+
+def test_entries_in_doubt_form_a_review_queue_kept_out_of_exports(browser, seeker_with_entries, web_runtime,
+                                                                 tmp_path):
+    person, ids = seeker_with_entries
+    with transaction(web_runtime.factory) as session:
+        session.get(Event, ids[2]).in_doubt = True
+    client = login(browser(), person)
+    page = shown(client.get("/journal"))
+    assert "1 entrée(s) à vérifier" in page and '<span class="badge doubt">À vérifier</span>' in page
+    queue = client.get("/journal?a_verifier=1").text
+    assert f"/journal/entree/{ids[2]}\"" in queue and f"/journal/entree/{ids[1]}\"" not in queue
+    assert "n'est pas sûr" in shown(client.get(f"/journal/entree/{ids[2]}"))
+
+    def exported() -> str:
+        period = {"du": (date.today() - timedelta(days=60)).isoformat(), "au": date.today().isoformat()}
+        with zipfile.ZipFile(io.BytesIO(client.get("/export/carnet.zip", params=period).content)) as archive:
+            return archive.read("logbook.csv").decode()
+
+    assert f"\n{ids[2]}," not in exported()
+    post(client, f"/journal/entree/{ids[2]}/confirmer")
+    assert f"\n{ids[2]}," in exported()
+    assert f"/journal/entree/{ids[2]}\"" not in client.get("/journal?a_verifier=1").text
