@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from carnet.config.i18n import t
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -163,15 +164,11 @@ def _number(name: str, env_name: str, value: Any, kind: type, minimum: float) ->
 
 
 def _database_url(value: str) -> str:
+    """The URL as given; its password is never repeated in an error."""
     try:
         url = make_url(value)
-    except ArgumentError:
-        raise SettingsError(
-            f"CARNET_DATABASE_URL: {value!r} is not a database URL; use e.g. "
-            "sqlite:////path/carnet.db or postgresql+psycopg://user@host:5432/carnet."
-        ) from None
+    except (ArgumentError, ValueError):
+        raise SettingsError(t("database_url_malformed")) from None
     if url.get_backend_name() not in ("sqlite", "postgresql"):
-        raise SettingsError(
-            f"CARNET_DATABASE_URL: backend {url.get_backend_name()!r} is not supported; use sqlite or postgresql."
-        )
+        raise SettingsError(t("database_backend_unsupported", backend=url.get_backend_name()))
     return value
