@@ -140,14 +140,14 @@ def looks_like_person(name: str, local_part: str = "") -> bool:
 
     A person's display name starts with a known first name, or its words are the
     address's local part ("rachel.kim", "m.deschamps", "hcarter"); a name that starts
-    with a trade ("Garage Moreau" <garage.moreau@…>) is a business's.
+    with a trade ("Garage Moreau" <garage.moreau@…>) or ends with one ("Océane Habitat") is a business's.
     """
     tables = extraction()
     words = [w for w in re.split(r"[\s,]+", name.strip()) if w and _key(w) not in tables.honorifics]
     if not words or len(words) > 4 or not all(w[0].isupper() for w in words):
         return False
     folded = [_key(w) for w in words]
-    if folded[0] in tables.business_heads:
+    if folded[0] in tables.business_heads or (len(folded) > 1 and folded[-1] in tables.business_tails):
         return False
     if folded[0].split("-")[0] in tables.first_names:
         return True

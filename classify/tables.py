@@ -83,6 +83,7 @@ class Extraction:
     leading_stopwords: frozenset[str]
     leading_decorations: frozenset[str]
     business_heads: frozenset[str]
+    business_tails: frozenset[str]
     group_heads: frozenset[str]
     trade_descriptors: frozenset[str]
     honorifics: frozenset[str]
@@ -223,6 +224,7 @@ def extraction() -> Extraction:
         leading_stopwords=frozenset(data["leading_stopwords"]),
         leading_decorations=frozenset(data["leading_decorations"]),
         business_heads=frozenset(data["business_heads"]),
+        business_tails=frozenset(data["business_tails"]),
         group_heads=frozenset(data["group_heads"]),
         trade_descriptors=frozenset(data["trade_descriptors"]),
         honorifics=frozenset(data["person"]["honorifics"]),
