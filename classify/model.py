@@ -42,8 +42,13 @@ class Model:
         return exp / exp.sum(axis=1, keepdims=True)
 
     def save(self, path: Path, **meta: str) -> None:
-        np.savez_compressed(path, weights=self.weights.astype(np.float32), intercept=self.intercept,
-                            temperature=np.array(self.temperature), kinds=np.array([k.value for k in KINDS]),
+        """Every number in float32: two trainings of one corpus differ by float64 noise in the
+        last bits (1e-16, from the solver's sums), which float32 rounds away, so the same
+        corpus writes the same bytes."""
+        np.savez_compressed(path, weights=self.weights.astype(np.float32),
+                            intercept=self.intercept.astype(np.float32),
+                            temperature=np.array(self.temperature, dtype=np.float32),
+                            kinds=np.array([k.value for k in KINDS]),
                             **{f"meta_{k}": np.array(v) for k, v in meta.items()})
 
 
@@ -51,7 +56,8 @@ def read(path: Path) -> Model:
     with np.load(path) as data:
         if tuple(data["kinds"]) != tuple(k.value for k in KINDS):
             raise ModelMissing(f"{path}: trained for other kinds; retrain with `carnet train`")
-        return Model(weights=data["weights"], intercept=data["intercept"], temperature=float(data["temperature"]))
+        return Model(weights=data["weights"], intercept=data["intercept"].astype(np.float64),
+                     temperature=float(data["temperature"]))
 
 
 @cache
