@@ -33,10 +33,14 @@ class Raw:
 
 @dataclass(frozen=True)
 class Parsed:
-    uid: int
-    raw: bytes
+    """A message as read (`source`) and as parsed."""
+
+    source: Raw
     message: Message
-    partial: Partial | None = None
+
+    @property
+    def uid(self) -> int:
+        return self.source.uid
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ def parse(items: Sequence[Raw]) -> tuple[list[Parsed], list[Failure]]:
         if item.partial is not None:
             message = replace(message, size=item.partial.size,
                               attachments=message.attachments + item.partial.attachments)
-        parsed.append(Parsed(item.uid, item.raw, message, item.partial))
+        parsed.append(Parsed(item, message))
     return parsed, failures
 
 
@@ -107,14 +111,14 @@ def prove(item: Classified, policy: ProofPolicy, whole: Callable[[int], Streamed
     """An evidence message with its proof; the seeker's own mail proves nothing about an employer.
 
     An oversized message (`partial`) is fetched whole now, in pieces, through `whole`."""
-    parsed, evidence = item.parsed, item.evidence
+    source, message, evidence = item.parsed.source, item.parsed.message, item.evidence
     outgoing = evidence.direction is Direction.OUTGOING
-    if parsed.partial is None:
-        proof = Proof() if outgoing else verify.prove(parsed.raw, parsed.message, policy)
-        return Observed(parsed.uid, parsed.raw, parsed.message, evidence, proof)
+    if source.partial is None:
+        proof = Proof() if outgoing else verify.prove(source.raw, message, policy)
+        return Observed(source.uid, source.raw, message, evidence, proof)
     if whole is None:
-        raise ValueError(f"message {parsed.uid}: only part of it was read, and nothing can read it whole")
-    streamed = whole(parsed.uid)
-    message = replace(parsed.message, sha256=streamed.sha256, size=streamed.size)
+        raise ValueError(f"message {source.uid}: only part of it was read, and nothing can read it whole")
+    streamed = whole(source.uid)
+    message = replace(message, sha256=streamed.sha256, size=streamed.size)
     proof = Proof() if outgoing else verify.prove(streamed, message, policy)
-    return Observed(parsed.uid, b"", message, evidence, proof, compressed=streamed.compressed)
+    return Observed(source.uid, b"", message, evidence, proof, compressed=streamed.compressed)
