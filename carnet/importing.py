@@ -29,7 +29,7 @@ from carnet.classify.triage import is_candidate
 from carnet.config.settings import Settings
 from carnet.ingest.fetch import MAX_BATCH_BYTES, TRIAGE_HEADERS, Batch, Fetched, parse_headers
 from carnet.ingest.folders import Folder, FolderRole
-from carnet.ingest.mailfiles import FileFolder, FileMessage, NotAMailbox, mail_folders
+from carnet.ingest.mailfiles import FileFolder, NotAMailbox, mail_folders
 from carnet.ingest.parse import parse_addresses
 from carnet.ingest.verify import ProofPolicy
 from carnet.runtime import worker_name
@@ -131,11 +131,11 @@ def _batches(folder: FileFolder, after: int, addresses: _Seeker, size: int) -> I
     skipped = held = 0
     last = after
     for message in folder.messages():
-        if message.number <= after:
+        if message.uid <= after:
             continue
-        last = message.number
+        last = message.uid
         if not message.raw.strip() or _candidate(folder, message, addresses):  # an empty file fails to parse: counted
-            fetched.append(Fetched(message.number, message.raw))
+            fetched.append(message)
             held += len(message.raw)
         else:
             skipped += 1
@@ -146,7 +146,7 @@ def _batches(folder: FileFolder, after: int, addresses: _Seeker, size: int) -> I
         yield Batch(last, fetched, skipped, [])
 
 
-def _candidate(folder: FileFolder, message: FileMessage, addresses: _Seeker) -> bool:
+def _candidate(folder: FileFolder, message: Fetched, addresses: _Seeker) -> bool:
     """The sync's triage, on the same header fields."""
     headers = {name: value for name, value in parse_headers(_header(message.raw)).items() if name in _TRIAGE_NAMES}
     sender = next(iter(parse_addresses(headers.get("from"))), None)

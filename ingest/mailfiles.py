@@ -1,8 +1,8 @@
 """Mailbox files as folders of messages: an mbox (Google Takeout, Thunderbird), a Maildir, `.eml` files.
 
 What `carnet import` reads instead of an IMAP server. Each source is one or more
-`FileFolder`s, each a sequence of `FileMessage`s numbered 1, 2, … in a stable
-order; the numbers play the part of IMAP UIDs, and `uidvalidity` is a fingerprint
+`FileFolder`s, each a sequence of messages (`Fetched`, with CRLF line ends) numbered
+1, 2, … in a stable order; the numbers are their UIDs, and `uidvalidity` is a fingerprint
 of the folder as it is on disk (a changed file numbers its messages anew).
 
 An mbox is read in chunks: one message is in memory at a time, never the file.
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from carnet.ingest.fetch import Fetched
 from carnet.ingest.folders import FolderRole, FolderTable, folder_role, folder_table
 
 #: Takeout's own headers, prepended to each message of its mbox (folded lines included).
@@ -42,19 +43,11 @@ class NotAMailbox(Exception):
 
 
 @dataclass(frozen=True)
-class FileMessage:
-    """One message: its number in its folder (its file, for an mbox), its bytes with CRLF line ends."""
-
-    number: int
-    raw: bytes
-
-
-@dataclass(frozen=True)
 class FileFolder:
     name: str
     role: FolderRole | None
     uidvalidity: int
-    messages: Callable[[], Iterator[FileMessage]]
+    messages: Callable[[], Iterator[Fetched]]
     count: int  #: how many messages it holds (an mbox's is estimated from its size)
 
 
@@ -134,14 +127,14 @@ def _check_mbox(path: Path) -> bool:
 
 
 def _mbox_messages(path: Path, table: FolderTable,
-                   wanted: Callable[[FolderRole | None], bool] | None = None) -> Iterator[FileMessage]:
+                   wanted: Callable[[FolderRole | None], bool] | None = None) -> Iterator[Fetched]:
     """The file's messages in order, numbered from 1; with `wanted`, only those whose labels' role it accepts."""
     with path.open("rb") as handle:
         for number, chunk in enumerate(_split_mbox(handle), start=1):
             labels, body = _takeout_labels(chunk)
             role = _labels_role(labels, table) if labels is not None else None
             if wanted is None or wanted(role):
-                yield FileMessage(number, canonical(_unquote(body)))
+                yield Fetched(number, canonical(_unquote(body)))
 
 
 def _split_mbox(handle: BinaryIO) -> Iterator[bytes]:
@@ -241,13 +234,13 @@ def _eml_folders(root: Path, emls: list[Path], table: FolderTable) -> list[FileF
 def _files_folder(name: str, role: FolderRole | None, files: list[Path]) -> FileFolder:
     identity = [(p.name.split(":2,", 1)[0], _size(p)) for p in files]
 
-    def messages() -> Iterator[FileMessage]:
+    def messages() -> Iterator[Fetched]:
         for number, path in enumerate(files, start=1):
             try:
                 raw = path.read_bytes()
             except OSError:  # vanished or unreadable: recorded and counted as a broken message
                 raw = b""
-            yield FileMessage(number, canonical(raw))
+            yield Fetched(number, canonical(raw))
 
     return FileFolder(name, role, _fingerprint(name, identity), messages, len(files))
 
