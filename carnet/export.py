@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from carnet import report_pdf
 from carnet.csv_cells import neutral_row, restore
-from carnet.ingest.verify import RecheckFailure, StoredDkim, recheck_dkim
+from carnet.ingest.verify import RecheckFailure, StoredDkim, claims_dkim, recheck_dkim
 from carnet.reviewed_export import (
     CSV_REVIEW,
     DECLARED,
@@ -300,8 +300,7 @@ def proof_problems(item: dict[str, Any], files: dict[str, bytes]) -> tuple[list[
     dkim_problem = _export_dkim_problem(raw, chain["content"]["verification"], item["dkim"])
     if dkim_problem:
         problems.append(f"{where}: DKIM {dkim_problem}")
-    claimed = chain["content"]["verification"] == "dkim" or item["dkim"]["result"] == "pass"
-    return problems, int(claimed)
+    return problems, int(claims_dkim(chain["content"]["verification"], item["dkim"]["result"]))
 
 
 def _export_dkim_problem(raw: bytes, verification: str, dkim: dict[str, Any]) -> str | None:

@@ -141,9 +141,14 @@ class RecheckProblem:
     check: DkimCheck | None = None
 
 
+def claims_dkim(verification: str, dkim_result: str | None) -> bool:
+    """An entry proved by DKIM, or whose stored DKIM result is a pass: what `recheck_dkim` re-checks."""
+    return verification == ProofLevel.DKIM or dkim_result == "pass"
+
+
 def recheck_dkim(raw: bytes, verification: str, stored: StoredDkim) -> RecheckProblem | None:
     """Why a claimed DKIM proof no longer holds offline; None when it holds or none is claimed."""
-    if verification != ProofLevel.DKIM and stored.result != "pass":
+    if not claims_dkim(verification, stored.result):
         return None
     if not (stored.domain and stored.selector and stored.key_record):
         return RecheckProblem(RecheckFailure.NO_KEY_RECORD)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import socket
+import zlib
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from carnet.config.settings import load_settings
 from carnet.ingest.dkim_check import KeyLookup, check_all, check_one
+from carnet.ingest.fetch import Streamed
+from carnet.ingest.message import ProofLevel
 from carnet.ingest.parse import parse_message
-from carnet.ingest.verify import ProofPolicy, prove
+from carnet.ingest.verify import HeaderOnly, ProofPolicy, prove
 from proofkit import SEEKER, SigningKey, World, Zone, dns_server, employer_mail, scenario, seed_and_sync
 
 from carnet.demo.dovecot import Dovecot
@@ -135,3 +140,25 @@ def test_unpublished_key_is_permerror_and_unsigned_is_none(signed) -> None:
     with dns_server(zone) as dns:
         assert check_all(key.sign(raw, "inconnu.example"), [dns])[0].result == "permerror"
         assert check_all(raw, [dns])[0].result == "none"
+
+
+def test_one_prove_for_whole_streamed_and_header_only_messages(signed) -> None:
+    """A streamed message is proved as its whole bytes are while it fits the policy's bound; past it, or
+    with only its header at hand, from the trusted provider's results."""
+    key, zone, _ = signed
+    signed_reply = _signed_reply(key)
+    raw = b"Authentication-Results: mx.google.com; dkim=pass header.d=acme.fr\r\n" + signed_reply
+    message = parse_message(raw)
+    header = raw[:raw.index(b"\r\n\r\n") + 2]
+    streamed = Streamed(hashlib.sha256(raw).hexdigest(), len(raw), bytearray(zlib.compress(raw)), header)
+    with dns_server(zone) as dns:
+        policy = ProofPolicy(dns_servers=(dns,))
+        whole = prove(raw, message, policy)
+        assert (whole.level, whole.dkim_result, whole.dkim_aligned) == (ProofLevel.DKIM, "pass", True)
+        assert prove(streamed, message, policy) == whole
+        too_big = prove(streamed, message, replace(policy, max_message_bytes=len(raw) - 1))
+    assert (too_big.level, too_big.dkim_result) == (ProofLevel.PROVIDER, None)
+    assert too_big.auth_results == "mx.google.com; dkim=pass header.d=acme.fr"
+    assert prove(HeaderOnly(header), message, policy) == too_big
+    unvouched = HeaderOnly(signed_reply[:signed_reply.index(b"\r\n\r\n") + 2])
+    assert prove(unvouched, message, policy).level is ProofLevel.NONE
