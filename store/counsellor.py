@@ -14,13 +14,13 @@ from enum import StrEnum
 
 from carnet.classify.evidence import Kind
 from carnet.ingest.message import ProofLevel
+from carnet.store.mailboxes import MailboxStatus
 from carnet.store.models import Account, Consent, Event, Mailbox, Review, Seeker, UtcDateTime
 from carnet.store.reviews import DISMISSALS
 from sqlalchemy import Select, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 SILENCE = timedelta(days=30)
-NEEDS_RELINK = "needs_relink"
 
 
 class Alert(StrEnum):
@@ -71,7 +71,7 @@ def _list_query(counsellor_id: int, month_start: date) -> Select:
 def _mailbox_totals(seekers: Select):
     return (select(Mailbox.seeker_id, type_coerce(func.max(Mailbox.last_sync_at), UtcDateTime).label("last_sync_at"),
                    func.count().label("mailboxes"),
-                   func.sum(case((Mailbox.status == NEEDS_RELINK, 1), else_=0)).label("to_relink"))
+                   func.sum(case((Mailbox.status == MailboxStatus.NEEDS_RELINK, 1), else_=0)).label("to_relink"))
             .where(Mailbox.seeker_id.in_(seekers)).group_by(Mailbox.seeker_id)).subquery()
 
 

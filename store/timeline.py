@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from carnet.ingest.message import ProofLevel
 from carnet.store.models import Application, Event, SourceMessage
 from carnet.store.reviews import Declaration, EntryReview, declarations, entry_reviews
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-VERIFICATIONS = ("dkim", "provider", "thread", "none")
+VERIFICATIONS = tuple(ProofLevel)
 VERIFIED = "verified"  # any proof but none
 PAGE_SIZE = 30  # cards a page
 NOT_REVIEWED = EntryReview()
