@@ -104,3 +104,18 @@ def test_no_password_or_session_token_in_logs(browser, make_account, caplog, ima
     token = client.cookies.get("carnet_session")
     for secret in (PASSWORD, imap_user.password, "mauvais-mot-de-passe", token):
         assert secret not in caplog.text
+
+
+TOO_LARGE = "99999999999999999999"  # more than any bigint (PostgreSQL) or INTEGER (SQLite) holds
+
+
+def test_an_id_no_row_can_have_is_a_missing_page(web_app, browser, owner):
+    person, ids = owner
+    client = login(browser(), person)
+    with_ids = [(method, path) for method, path in _my_routes(web_app) if any(f"{{{n}}}" in path for n in OWNED)]
+    assert len(with_ids) >= 7, with_ids
+    for bad in (TOO_LARGE, "0", "-3", "abc"):
+        for method, path in with_ids:
+            response = _call(client, method, path, {**ids, **{name: bad for name in OWNED}})
+            assert response.status_code == 404, (method, path, bad, response.status_code)
+    assert client.get(f"/journal?page={TOO_LARGE}").status_code == 200

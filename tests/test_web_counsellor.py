@@ -115,11 +115,13 @@ def test_a_stranger_is_sent_to_sign_in(web_app, world, browser):
 def test_ids_that_are_no_seekers_answer_like_a_missing_page(world, browser):
     client = login(browser(), world.claire)
     missing = _missing_page(client)
-    for seeker in ("abc", "-1", "1.0", "0", str(world.karim.seeker_id)):
+    for seeker in ("abc", "-1", "1.0", "0", "99999999999999999999", str(world.karim.seeker_id)):
         response = client.get(f"/conseiller/{seeker}")
         assert (response.status_code, CSRF_VALUE.sub("", response.text)) == missing, seeker
-    for event in ("abc", str(world.events["dismissed"]), "999999"):
+    for event in ("abc", str(world.events["dismissed"]), "999999", "99999999999999999999"):
         assert client.get(f"/conseiller/{world.lea.seeker_id}/entree/{event}").status_code == 404, event
+        assert client.get(f"/conseiller/{world.lea.seeker_id}/entree/{event}/original.eml").status_code == 404
+    assert client.get(f"/conseiller/{world.lea.seeker_id}?page=99999999999999999999").status_code == 200
 
 
 def test_the_counsellor_sees_the_timelines_without_the_seekers_dismissed_entries_or_review_buttons(world, browser):

@@ -82,7 +82,7 @@ def test_a_seeker_cannot_revoke_anothers_grant(browser, make_account, web_runtim
     _grant(login(browser(), lea), claire.email)
     with web_runtime.factory() as session:
         consent_id = session.scalar(select(Consent.id))
-    for attempt in (str(consent_id), "abc", "-1"):
+    for attempt in (str(consent_id), "abc", "-1", "99999999999999999999"):
         assert post(login(browser(), karim), f"/partage/{attempt}/retirer").status_code == 404
     assert f"/conseiller/{lea.seeker_id}" in login(browser(), claire).get("/conseiller").text
 

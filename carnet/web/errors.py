@@ -45,7 +45,9 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
 
 
 async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
-    return _page(request, 400)
+    """A path that names no row (`forms.RowId`) is a missing page; a bad query or form, a bad request."""
+    in_path = any(error.get("loc", ("",))[0] == "path" for error in exc.errors())
+    return _page(request, 404 if in_path else 400)
 
 
 async def _sign_in(request: Request, exc: SignInRequired) -> Response:

@@ -3,6 +3,25 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import BeforeValidator
+
+#: The largest id a row can have (a signed 64-bit integer: PostgreSQL's bigint, SQLite's INTEGER).
+MAX_ROW_ID = 2**63 - 1
+
+
+def _digits(value: object) -> object:
+    """Only ASCII digits make an id (`1.0`, `+1` or `١` would otherwise pass as a number)."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError("not an id")
+    return value
+
+
+#: A row's id in a URL path. Anything else (`abc`, `0`, a number no column can hold) fails
+#: validation, which `errors.py` answers as a missing page (404), before any query is made.
+RowId = Annotated[int, BeforeValidator(_digits), Path(ge=1, le=MAX_ROW_ID)]
 
 
 def day(value: str | None) -> date | None:

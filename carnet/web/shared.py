@@ -20,6 +20,7 @@ from carnet.store.consent import consented_seeker
 from carnet.store.models import Account, Seeker
 from carnet.web.auth import CounsellorOnly, not_found
 from carnet.web.deps import Database
+from carnet.web.forms import RowId
 
 DETAIL_PARAMS = ("event_id", "du", "au", "type", "preuve")
 
@@ -35,8 +36,8 @@ class Shared:
 def shared_with(what: Access) -> Any:
     """A route parameter type giving `Shared` for the URL's seeker, logging `what` was seen; else 404."""
 
-    def dependency(seeker_id: str, request: Request, counsellor: CounsellorOnly, db: Database) -> Shared:
-        seeker = consented_seeker(db, counsellor.id, int(seeker_id)) if seeker_id.isdigit() else None
+    def dependency(seeker_id: RowId, request: Request, counsellor: CounsellorOnly, db: Database) -> Shared:
+        seeker = consented_seeker(db, counsellor.id, seeker_id)
         if seeker is None:
             raise not_found()
         record_access(db, counsellor, seeker.id, what, _detail(request))

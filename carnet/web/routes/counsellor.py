@@ -19,6 +19,7 @@ from carnet.store.sources import original_bytes, owned_source, readable_source
 from carnet.store.timeline import VERIFICATIONS, VERIFIED, timelines
 from carnet.web.auth import CounsellorOnly, not_found
 from carnet.web.deps import Database
+from carnet.web.forms import RowId
 from carnet.web.periods import chosen
 from carnet.web.routes.journal import KINDS, eml_response, journal_filters
 from carnet.web.shared import Shared, SharedEntry, SharedExport, SharedJournal, SharedOriginal
@@ -74,9 +75,9 @@ def seeker_export(shared: SharedExport, request: Request, db: Database, du: str 
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def _entry_of(shared: Shared, db: Database, event_id: str):
+def _entry_of(shared: Shared, db: Database, event_id: int):
     """The seeker's entry, its message and her review; an entry she dismissed is not the counsellor's to see."""
-    found = owned_source(db, shared.seeker.id, int(event_id)) if event_id.isdigit() else None
+    found = owned_source(db, shared.seeker.id, event_id)
     if found is None:
         raise not_found()
     event, message = found
@@ -87,7 +88,7 @@ def _entry_of(shared: Shared, db: Database, event_id: str):
 
 
 @router.get("/conseiller/{seeker_id}/entree/{event_id}")
-def seeker_entry(shared: SharedEntry, request: Request, db: Database, event_id: str) -> Response:
+def seeker_entry(shared: SharedEntry, request: Request, db: Database, event_id: RowId) -> Response:
     event, message, review = _entry_of(shared, db, event_id)
     base = f"/conseiller/{shared.seeker.id}"
     return render(request, "entry.html", active="conseiller", source=readable_source(event, message),
@@ -95,6 +96,6 @@ def seeker_entry(shared: SharedEntry, request: Request, db: Database, event_id: 
 
 
 @router.get("/conseiller/{seeker_id}/entree/{event_id}/original.eml")
-def seeker_original(shared: SharedOriginal, db: Database, event_id: str) -> Response:
+def seeker_original(shared: SharedOriginal, db: Database, event_id: RowId) -> Response:
     _, message, _ = _entry_of(shared, db, event_id)
-    return eml_response(original_bytes(message), int(event_id))
+    return eml_response(original_bytes(message), event_id)

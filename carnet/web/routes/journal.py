@@ -17,7 +17,7 @@ from carnet.store.sources import original_bytes, owned_source, readable_source
 from carnet.store.timeline import VERIFICATIONS, VERIFIED, Filters, timelines
 from carnet.web.auth import SeekerOnly, not_found, seeker_id
 from carnet.web.deps import Database
-from carnet.web.forms import day, one_of
+from carnet.web.forms import RowId, day, one_of
 from carnet.web.templating import render
 
 router = APIRouter()
@@ -49,7 +49,7 @@ def _owned(db: Database, account: Account, event_id: int):
 
 
 @router.get("/journal/entree/{event_id}")
-def entry(account: SeekerOnly, request: Request, db: Database, event_id: int) -> Response:
+def entry(account: SeekerOnly, request: Request, db: Database, event_id: RowId) -> Response:
     event, message = _owned(db, account, event_id)
     review = reviews.entry_reviews(db, seeker_id(account), [event.id]).get(event.id, reviews.EntryReview())
     return render(request, "entry.html", active="journal", source=readable_source(event, message), review=review,
@@ -57,7 +57,7 @@ def entry(account: SeekerOnly, request: Request, db: Database, event_id: int) ->
 
 
 @router.get("/journal/entree/{event_id}/original.eml")
-def original(account: SeekerOnly, db: Database, event_id: int) -> Response:
+def original(account: SeekerOnly, db: Database, event_id: RowId) -> Response:
     _, message = _owned(db, account, event_id)
     return eml_response(original_bytes(message), event_id)
 
@@ -73,14 +73,14 @@ def _back(event_id: int, done: str) -> Response:
 
 
 @router.post("/journal/entree/{event_id}/confirmer")
-def confirm(account: SeekerOnly, db: Database, event_id: int) -> Response:
+def confirm(account: SeekerOnly, db: Database, event_id: RowId) -> Response:
     event, _ = _owned(db, account, event_id)
     reviews.confirm(db, account, event)
     return _back(event_id, "confirmed")
 
 
 @router.post("/journal/entree/{event_id}/ecarter")
-def dismiss(account: SeekerOnly, db: Database, event_id: int, reason: Annotated[str, Form()] = "") -> Response:
+def dismiss(account: SeekerOnly, db: Database, event_id: RowId, reason: Annotated[str, Form()] = "") -> Response:
     event, _ = _owned(db, account, event_id)
     action = one_of(reason, tuple(a.value for a in reviews.DISMISSALS))
     if action is None:
@@ -90,7 +90,7 @@ def dismiss(account: SeekerOnly, db: Database, event_id: int, reason: Annotated[
 
 
 @router.post("/journal/entree/{event_id}/corriger")
-def correct(account: SeekerOnly, request: Request, db: Database, event_id: int,
+def correct(account: SeekerOnly, request: Request, db: Database, event_id: RowId,
             kind: Annotated[str, Form()] = "", company: Annotated[str, Form()] = "",
             position: Annotated[str, Form()] = "") -> Response:
     event, _ = _owned(db, account, event_id)
@@ -125,7 +125,7 @@ def declare(account: SeekerOnly, request: Request, db: Database, date: Annotated
 
 
 @router.post("/journal/declaration/{review_id}/retirer")
-def withdraw(account: SeekerOnly, db: Database, review_id: int) -> Response:
+def withdraw(account: SeekerOnly, db: Database, review_id: RowId) -> Response:
     declaration = reviews.declaration_of(db, seeker_id(account), review_id)
     if declaration is None:
         raise not_found()

@@ -20,6 +20,7 @@ from carnet.store.models import Account as WebAccount
 from carnet.store.seeker_mailboxes import owned_mailbox, seeker_mailboxes, sync_soon, unlink
 from carnet.web.auth import SeekerOnly, not_found, seeker_id
 from carnet.web.deps import Database
+from carnet.web.forms import RowId
 from carnet.web.templating import render
 
 router = APIRouter()
@@ -98,7 +99,7 @@ def _store(db: Database, request: Request, account: WebAccount, imap: Account) -
 
 
 @router.post("/boite/{mailbox_id}/synchroniser")
-def sync_now(account: SeekerOnly, db: Database, mailbox_id: int) -> Response:
+def sync_now(account: SeekerOnly, db: Database, mailbox_id: RowId) -> Response:
     mailbox = owned_mailbox(db, seeker_id(account), mailbox_id)
     if mailbox is None:
         raise not_found()
@@ -107,7 +108,7 @@ def sync_now(account: SeekerOnly, db: Database, mailbox_id: int) -> Response:
 
 
 @router.post("/boite/{mailbox_id}/retirer")
-def remove(account: SeekerOnly, db: Database, mailbox_id: int) -> Response:
+def remove(account: SeekerOnly, db: Database, mailbox_id: RowId) -> Response:
     mailbox = owned_mailbox(db, seeker_id(account), mailbox_id)
     if mailbox is None:
         raise not_found()

@@ -13,6 +13,7 @@ from carnet.store.consent import ConsentError, grant_by_address, grant_by_code, 
 from carnet.web.access_words import described
 from carnet.web.auth import SeekerOnly, not_found, seeker_id
 from carnet.web.deps import Database
+from carnet.web.forms import RowId
 from carnet.web.templating import page_language, render
 
 router = APIRouter()
@@ -45,9 +46,9 @@ def grant_code(account: SeekerOnly, request: Request, db: Database, code: Annota
 
 
 @router.post("/partage/{consent_id}/retirer")
-def revoke_grant(account: SeekerOnly, db: Database, consent_id: str) -> Response:
+def revoke_grant(account: SeekerOnly, db: Database, consent_id: RowId) -> Response:
     """End a grant now; a grant that is not this seeker's, or no longer active, is a missing page."""
-    if not consent_id.isdigit() or not revoke(db, seeker_id(account), int(consent_id)):
+    if not revoke(db, seeker_id(account), consent_id):
         raise not_found()
     return _done("revoked")
 
