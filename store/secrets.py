@@ -34,6 +34,15 @@ def decrypt(key: str, token: bytes) -> str:
         raise SecretError("cannot decrypt a mailbox secret: CARNET_SECRET_KEY is not its key") from None
 
 
+def readable(key: str, token: bytes) -> bool:
+    """Whether `token` decrypts under `key` (a secret stored under another key does not)."""
+    try:
+        decrypt(key, token)
+    except SecretError:
+        return False
+    return True
+
+
 def rotate_key(session: Session, old_key: str, new_key: str) -> int:
     """Re-encrypt every mailbox secret under `new_key`; return how many."""
     rotator = MultiFernet([_fernet(new_key, "new key"), _fernet(old_key)])

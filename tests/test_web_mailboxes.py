@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from carnet.store.models import Mailbox
+from carnet.store.secrets import encrypt
+from cryptography.fernet import Fernet
 from sqlalchemy import select
 from webkit import login, post, shown
 
@@ -95,3 +97,20 @@ def test_another_seekers_mailbox_answers_404(browser, make_account, imap_user, w
     assert imap_user.user not in shown(stranger.get("/boite"))
     [untouched] = _mailboxes(web_runtime)
     assert untouched.status == "active" and untouched.secret
+
+
+def test_a_secret_the_key_cannot_read_asks_the_seeker_to_link_again_in_her_words(
+        browser, make_account, imap_user, web_runtime):
+    client = login(browser(), make_account())
+    _link(client, imap_user)
+    with web_runtime.factory.begin() as session:
+        mailbox = session.scalars(select(Mailbox)).one()
+        mailbox.secret = encrypt(Fernet.generate_key().decode(), imap_user.password)
+        mailbox.last_error = f"mailbox {mailbox.id}: cannot decrypt a mailbox secret: CARNET_SECRET_KEY is not its key"
+    page = shown(client.get("/boite"))
+    assert "À reconnecter" in page and "Liez-la à nouveau avec la même adresse" in page
+    assert "cannot decrypt" not in page and "CARNET_SECRET_KEY" not in page and "synchroniser" not in page
+    english = shown(client.get("/boite?lang=en"))
+    assert "Link it again with the same address" in english and "cannot decrypt" not in english
+    _link(client, imap_user)
+    assert "Liez-la à nouveau" not in shown(client.get("/boite?lang=fr"))

@@ -17,6 +17,8 @@ from carnet.config.providers import LoginKind, Provider, providers
 from carnet.ingest.connection import DEFAULT_PORTS, SECURITY_MODES, Account, ImapError, connect
 from carnet.store.mailboxes import link_mailbox
 from carnet.store.models import Account as WebAccount
+from carnet.store.models import Mailbox
+from carnet.store.secrets import readable
 from carnet.store.seeker_mailboxes import owned_mailbox, seeker_mailboxes, sync_soon, unlink
 from carnet.web.auth import SeekerOnly, not_found, seeker_id
 from carnet.web.deps import Database
@@ -35,8 +37,15 @@ def _provider(key: str) -> Provider:
 
 @router.get("/boite")
 def mailboxes(account: SeekerOnly, request: Request, db: Database, done: str | None = None) -> Response:
-    return render(request, "mailboxes.html", active="boite", mailboxes=seeker_mailboxes(db, seeker_id(account)),
-                  done=done if done in ("linked", "due", "removed") else None)
+    linked = seeker_mailboxes(db, seeker_id(account))
+    return render(request, "mailboxes.html", active="boite", mailboxes=linked,
+                  unreadable=_unreadable(request, linked), done=done if done in ("linked", "due", "removed") else None)
+
+
+def _unreadable(request: Request, linked: list[Mailbox]) -> set[int]:
+    """Mailboxes whose stored secret the current key cannot decrypt: only linking them again mends them."""
+    key = request.app.state.runtime.settings.secret_key
+    return {mailbox.id for mailbox in linked if key and mailbox.secret and not readable(key, mailbox.secret)}
 
 
 @router.get("/boite/lier")
