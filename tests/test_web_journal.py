@@ -64,7 +64,9 @@ def test_filters_by_kind_proof_and_period(browser, seeker_with_entries):
     start = (date.today() - timedelta(days=13)).isoformat()
     late = client.get(f"/journal?du={start}").text
     assert f"/journal/entree/{ids[3]}\"" in late and f"/journal/entree/{ids[0]}\"" not in late
-    assert client.get("/journal?du=pas-une-date&type=bidon").status_code == 200
+    assert client.get("/journal?type=bidon").status_code == 200  # an unknown kind is no filter
+    not_a_date = client.get("/journal?du=pas-une-date")
+    assert not_a_date.status_code == 400 and "« pas-une-date » n'est pas une date" in shown(not_a_date)
 
 
 def test_hostile_message_is_inert_everywhere(browser, seeker_with_entries):

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from carnet.web.auth import SignInRequired
+from carnet.web.forms import InvalidDate
 from carnet.web.headers import apply_security_headers
 from carnet.web.templating import render
 
@@ -29,6 +30,7 @@ def install_error_pages(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(SignInRequired, _sign_in)
+    app.add_exception_handler(InvalidDate, _invalid_date)
     app.add_exception_handler(Exception, _server_error)
 
 
@@ -48,6 +50,11 @@ async def _invalid_request(request: Request, exc: RequestValidationError) -> Res
     """A path that names no row (`forms.RowId`) is a missing page; a bad query or form, a bad request."""
     in_path = any(error.get("loc", ("",))[0] == "path" for error in exc.errors())
     return _page(request, 404 if in_path else 400)
+
+
+async def _invalid_date(request: Request, exc: InvalidDate) -> Response:
+    """A date filter that is no date: the page says which value it could not read."""
+    return render(request, "error.html", status_code=400, code=400, detail=("error_bad_date", exc.value[:40]))
 
 
 async def _sign_in(request: Request, exc: SignInRequired) -> Response:

@@ -24,6 +24,24 @@ def _digits(value: object) -> object:
 RowId = Annotated[int, BeforeValidator(_digits), Path(ge=1, le=MAX_ROW_ID)]
 
 
+class InvalidDate(ValueError):
+    """A date field of the query holds something that is not a date; `errors.py` says so on a 400 page."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(value)
+        self.value = value
+
+
+def filter_day(value: str | None) -> date | None:
+    """A date filter (`du`, `au`): None when empty; InvalidDate when it is not an ISO date."""
+    if not value:
+        return None
+    found = day(value)
+    if found is None:
+        raise InvalidDate(value)
+    return found
+
+
 def day(value: str | None) -> date | None:
     """An ISO date (what `<input type="date">` sends), or None when empty or not a date."""
     try:

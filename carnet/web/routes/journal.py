@@ -17,7 +17,7 @@ from carnet.store.sources import original_bytes, owned_source, readable_source
 from carnet.store.timeline import VERIFICATIONS, VERIFIED, Filters, timelines
 from carnet.web.auth import SeekerOnly, not_found, seeker_id
 from carnet.web.deps import Database
-from carnet.web.forms import RowId, day, one_of
+from carnet.web.forms import RowId, day, filter_day, one_of
 from carnet.web.templating import render
 
 router = APIRouter()
@@ -27,8 +27,8 @@ DONE = ("confirmed", "dismissed", "corrected", "declared", "withdrawn", "unchang
 
 def journal_filters(du: str | None, au: str | None, type: str | None, preuve: str | None, page: int = 1,
                     to_check: bool = False) -> Filters:
-    return Filters(day(du), day(au), one_of(type, KINDS), one_of(preuve, (*VERIFICATIONS, VERIFIED)), page=page,
-                   to_check=to_check)
+    return Filters(filter_day(du), filter_day(au), one_of(type, KINDS), one_of(preuve, (*VERIFICATIONS, VERIFIED)),
+                   page=page, to_check=to_check)
 
 
 @router.get("/journal")
