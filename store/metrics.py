@@ -16,7 +16,7 @@ from statistics import median
 
 from carnet.store.models import Application, Event
 from carnet.store.reviews import EntryReview, declarations, entry_reviews
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 UNSPECIFIED = "unspecified"
@@ -67,6 +67,13 @@ class _Card:
     type: str
     sent: date | None = None
     replies: list[date] = field(default_factory=list)
+
+
+def entry_span(session: Session, seeker_id: int) -> tuple[date, date] | None:
+    """The dates of the seeker's first and last dated entries, or None when she has none."""
+    first, last = session.execute(
+        select(func.min(Event.date), func.max(Event.date)).where(Event.seeker_id == seeker_id)).one()
+    return (first, last) if first is not None else None
 
 
 def seeker_metrics(session: Session, seeker_id: int, start: date, end: date) -> Metrics:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from carnet.store.db import transaction
@@ -62,3 +62,35 @@ def test_period_is_bounded_and_repaired(browser, make_account):
     assert client.get("/bilan?du=2026-12-01&au=2026-01-01").status_code == 200
     long = client.get("/bilan?du=1900-01-01&au=2026-12-31")
     assert long.status_code == 200 and long.text.count("<tr><th scope=\"row\">") < 120
+
+
+def test_by_default_the_page_shows_the_period_that_holds_the_entries(browser, make_account, web_runtime):
+    person = make_account()
+    first = (date.today().replace(day=1) - timedelta(days=40)).replace(day=3)  # two months back
+    with transaction(web_runtime.factory) as session:
+        add_entries(session, mailbox_for(session, person.seeker_id), [
+            Entry("application", first, company="A"), Entry("application", first + timedelta(days=2), company="B")])
+    client = login(browser(), person)
+    page = shown(client.get("/bilan"))
+    assert f"Période : du 01/{first:%m/%Y} au" in page and "<strong>2</strong> candidatures envoyées" in page
+    assert "Carnet a choisi celle qui contient vos entrées" in page
+    assert f'name="du" type="date" required value="{first.replace(day=1).isoformat()}"' in client.get("/export").text
+
+
+def test_the_default_period_starts_at_the_first_entrys_month_and_ends_with_this_one():
+    from carnet.web.periods import Period, usual
+
+    today = date(2026, 12, 4)
+    assert usual(None, today) == Period(date(2026, 12, 1), date(2026, 12, 31), default=True)
+    assert usual((date(2026, 10, 5), date(2026, 10, 27)), today) == Period(date(2026, 10, 1), date(2026, 12, 31),
+                                                                         default=True)
+    assert usual((date(2021, 3, 5), date(2026, 10, 27)), today).start == date(2025, 12, 1)
+    assert usual((date(2026, 10, 5), date(2027, 2, 1)), today).end == date(2027, 2, 28)
+
+
+@pytest.mark.parametrize("path", ["/bilan?du=abc", "/journal?au=2026-13-45", "/export?du=hier",
+                                  "/export/carnet.zip?du=abc&au=2026-10-31"])
+def test_a_date_filter_that_is_no_date_is_said_on_the_page(browser, make_account, path):
+    response = login(browser(), make_account()).get(path)
+    assert response.status_code == 400
+    assert "n'est pas une date" in shown(response) and "Traceback" not in response.text

@@ -20,7 +20,7 @@ from carnet.store.timeline import VERIFICATIONS, VERIFIED, timelines
 from carnet.web.auth import CounsellorOnly, not_found
 from carnet.web.deps import Database
 from carnet.web.forms import RowId
-from carnet.web.periods import chosen
+from carnet.web.periods import chosen, usual_for
 from carnet.web.routes.journal import KINDS, eml_response, journal_filters
 from carnet.web.shared import Shared, SharedEntry, SharedExport, SharedJournal, SharedOriginal
 from carnet.web.templating import render
@@ -59,14 +59,14 @@ def _journal(request: Request, db: Database, shared: Shared, filters, status_cod
     return render(request, "counsellor_seeker.html", status_code=status_code, active="conseiller",
                   seeker=shared.seeker, base=base, view=timelines(db, shared.seeker.id, filters), filters=filters,
                   kinds=KINDS, verifications=(VERIFIED, *VERIFICATIONS), can_review=False,
-                  entry_base=f"{base}/entree/", period=chosen(None, None), **context)
+                  entry_base=f"{base}/entree/", period=usual_for(db, shared.seeker.id), **context)
 
 
 @router.get("/conseiller/{seeker_id}/export.zip")
 def seeker_export(shared: SharedExport, request: Request, db: Database, du: str | None = None,
                   au: str | None = None) -> Response:
     """The seeker's own export (her reviews applied), for the period asked."""
-    period = chosen(du, au)
+    period = chosen(du, au, usual_for(db, shared.seeker.id))
     if not period.valid:
         return _journal(request, db, shared, journal_filters(None, None, None, None), 400, export_error=True)
     data = export_bytes(db, Scope(period.start, period.end, seeker=shared.seeker.name))

@@ -11,7 +11,7 @@ from carnet.store.metrics import seeker_metrics
 from carnet.web.auth import SeekerOnly, seeker_id
 from carnet.web.chart import weekly_chart
 from carnet.web.deps import Database
-from carnet.web.periods import Period, chosen
+from carnet.web.periods import Period, chosen, usual_for
 from carnet.web.templating import render
 
 router = APIRouter()
@@ -21,7 +21,7 @@ LONGEST = timedelta(days=731)
 @router.get("/bilan")
 def metrics(account: SeekerOnly, request: Request, db: Database, du: str | None = None,
             au: str | None = None) -> Response:
-    period = chosen(du, au)
+    period = chosen(du, au, usual_for(db, seeker_id(account)))
     if not period.valid:
         period = Period(period.end, period.start)
     if period.end - period.start > LONGEST:
