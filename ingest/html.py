@@ -1,47 +1,79 @@
-"""HTML bodies turned into readable text (ATS mail is often HTML-only), with beautifulsoup4.
+"""HTML bodies turned into readable text (ATS mail is often HTML-only), with lxml's HTML parser.
 
-Every step is linear in the document: line breaks are inserted inside each block
-element (inserting them before it costs a search of the parent's children, which
-made wide tables quadratic), and only the outermost block quotes are rewritten.
+One walk over the parsed tree, in document order: invisible elements are skipped
+(their text, not what follows them), a line break is written where each block
+element starts, and an outermost block quote is written as its strings, one per
+line, each line prefixed `> `. lxml (libxml2) parses a 100 KB newsletter some
+thirty times faster than Beautiful Soup's `html.parser`, and the walk is
+iterative, so that no nesting depth makes it recurse.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
+from collections.abc import Iterator
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
-from bs4.exceptions import ParserRejectedMarkup
+from lxml import etree, html
 
-_INVISIBLE = ("script", "style", "head", "title", "noscript", "template")
-_BLOCKS = ("p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote")
+_INVISIBLE = frozenset({"script", "style", "head", "title", "noscript", "template"})
+_BLOCKS = frozenset({"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"})
 _SPACES = re.compile(r"[ \t\u00a0\u200b\u200c\u200d\ufeff]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
+_PARSER = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, default_doctype=False,
+                           huge_tree=True)
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(document: str) -> str:
     """Visible text of an HTML document, one line per block, quotes kept as `> `.
 
     Block quotes are prefixed like plain-text quoting, so that the rules that
     ignore quoted history treat HTML replies the same way as plain ones.
     """
-    soup = _soup(html)
-    for tag in soup.find_all(_INVISIBLE):
-        tag.decompose()
-    for quote in soup.find_all("blockquote"):
-        if quote.find_parent("blockquote") is None:
-            lines = quote.get_text("\n").splitlines()
-            quote.replace_with("\n" + "\n".join("> " + line for line in lines) + "\n")
-    for tag in soup.find_all(_BLOCKS):
-        tag.insert(0, "\n")
-    lines = (_SPACES.sub(" ", line).strip() for line in soup.get_text("").splitlines())
+    root = _tree(document)
+    if root is None:
+        return ""
+    # Whatever follows a closing </html> (a second document, a signature) is a sibling of the root.
+    tops = [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
+    text = "\n".join("".join(_pieces(top)) for top in tops)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
-def _soup(html: str) -> BeautifulSoup:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        try:
-            return BeautifulSoup(html, "html.parser")
-        except (AssertionError, ParserRejectedMarkup):  # a malformed "<![" section: read it as text
-            return BeautifulSoup(html.replace("<![", "&lt;!["), "html.parser")
+def _tree(document: str) -> etree._Element | None:
+    """The parsed document; None when it holds no element at all."""
+    data = document.replace("\x00", "").encode("utf-8", errors="replace")
+    if not data.strip():
+        return None
+    return etree.fromstring(data, _PARSER)
+
+
+def _pieces(root: etree._Element) -> Iterator[str]:
+    """The document's text in order, with a line break where each block starts and quotes prefixed."""
+    walk = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walk:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "end":
+            yield element.tail or ""
+        elif tag in _INVISIBLE:
+            walk.skip_subtree()
+        elif tag == "blockquote":
+            walk.skip_subtree()
+            yield "\n" + "\n".join("> " + line for line in "\n".join(_strings(element)).splitlines()) + "\n"
+        else:
+            if tag in _BLOCKS:
+                yield "\n"
+            yield element.text or ""
+
+
+def _strings(quote: etree._Element) -> Iterator[str]:
+    """A quote's own text nodes in order, not what follows it, nor invisible elements' content."""
+    walk = etree.iterwalk(quote, events=("start", "end"))
+    for event, element in walk:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "end":
+            if element is not quote and element.tail:
+                yield element.tail
+        elif tag in _INVISIBLE:
+            walk.skip_subtree()
+        elif element.text:
+            yield element.text
