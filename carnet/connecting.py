@@ -6,12 +6,16 @@ the stored refresh token (a rotated refresh token is stored at once, encrypted).
 A held token the server refuses (revoked before its expiry) is dropped and the
 grant refreshed once: a refresh the provider refuses says the consent is gone
 (`GrantRevoked`, an `AuthenticationFailed`: the mailbox waits for a new link).
+
+`carnet.oauth` (authlib, requests) is imported only for an OAuth2 login: a password
+mailbox's pass, and a `carnet sync` that finds nothing new, never load it.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import imapclient
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,11 +23,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from carnet.config.providers import LoginKind
 from carnet.config.settings import Settings
 from carnet.ingest.connection import Account, AuthenticationFailed, connect
-from carnet.oauth.providers import OAuthNotConfigured, OAuthProvider, provider_for
-from carnet.oauth.tokens import ACCESS_TOKENS, Grant, TokenEndpointFailed, refresh
 from carnet.store.db import transaction
 from carnet.store.mailboxes import oauth_grant_of, replace_refresh_token
 from carnet.store.models import Mailbox
+
+if TYPE_CHECKING:
+    from carnet.oauth.providers import OAuthProvider
+    from carnet.oauth.tokens import Grant
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +39,8 @@ def connect_mailbox(factory: sessionmaker[Session], settings: Settings, mailbox_
     """Log in to `account` (from `store.mailboxes.account_of`); ImapError subclasses on failure."""
     if account.login is not LoginKind.OAUTH:
         return connect(account, settings.timeout, settings.ca_file)
+    from carnet.oauth.tokens import ACCESS_TOKENS
+
     provider, refresh_token = _stored_grant(factory, settings, mailbox_id, account)
     held = ACCESS_TOKENS.current(mailbox_id, refresh_token)
     if held is not None:
@@ -51,6 +59,9 @@ def _connect_with(account: Account, grant: Grant, settings: Settings) -> imapcli
 
 def _stored_grant(factory: sessionmaker[Session], settings: Settings, mailbox_id: int,
                   account: Account) -> tuple[OAuthProvider, str]:
+    from carnet.oauth.providers import OAuthNotConfigured, provider_for
+    from carnet.oauth.tokens import TokenEndpointFailed
+
     key = settings.require_secret_key()
     with transaction(factory) as session:
         kind, refresh_token = oauth_grant_of(session.get(Mailbox, mailbox_id), key)
@@ -62,6 +73,8 @@ def _stored_grant(factory: sessionmaker[Session], settings: Settings, mailbox_id
 
 def _refreshed(factory: sessionmaker[Session], settings: Settings, mailbox_id: int, provider: OAuthProvider,
                refresh_token: str, account: Account) -> Grant:
+    from carnet.oauth.tokens import ACCESS_TOKENS, refresh
+
     grant = refresh(provider, refresh_token, settings, account.label)
     kept = grant.refresh_token or refresh_token
     if kept != refresh_token:
