@@ -3,8 +3,12 @@
 Counted on the logbook as the seeker left it: dismissed entries do not count,
 a corrected kind counts as corrected. An application is one card (one
 `Application`) with an application entry dated in the period; its replies are
-the other entries of the card, whenever they came. Declared applications count
-as applications sent (they are said to be declared) and have no replies.
+the other entries of the card, whenever they came. A card with replies and no
+application entry (the seeker applied on a site, the employer acknowledged it)
+is an application too, made by the day of its first reply: so every reply
+counted belongs to an application counted, and the reply rate agrees with the
+replies (its delay is unknown, so it stays out of the median). Declared
+applications count as applications sent (they are said to be declared) and have no replies.
 """
 
 from __future__ import annotations
@@ -82,26 +86,28 @@ def seeker_metrics(session: Session, seeker_id: int, start: date, end: date) -> 
     metrics = Metrics(start, end, replies=len(replies_in_period))
     sent_days = []
     for card in cards.values():
-        if card.sent is None or not start <= card.sent <= end:
+        applied = card.sent or min(card.replies, default=None)
+        if applied is None or not start <= applied <= end:
             continue
-        sent_days.append(card.sent)
-        answer = min((day for day in card.replies if day >= card.sent), default=None)
-        _count(metrics, card, answer)
+        sent_days.append(applied)
+        answer = min((day for day in card.replies if day >= applied), default=None)
+        _count(metrics, card, answer, applied)
     for item in declarations(session, seeker_id, start, end):
         metrics.declared += 1
         sent_days.append(item.date)
-        _count(metrics, _Card(item.channel or UNSPECIFIED, item.application_type or UNSPECIFIED), None)
+        _count(metrics, _Card(item.channel or UNSPECIFIED, item.application_type or UNSPECIFIED), None, item.date)
     metrics.weeks = _weeks(start, end, sent_days, replies_in_period)
     return metrics
 
 
-def _count(metrics: Metrics, card: _Card, answer: date | None) -> None:
+def _count(metrics: Metrics, card: _Card, answer: date | None, applied: date) -> None:
     metrics.sent += 1
     metrics.by_channel[card.channel].sent += 1
     metrics.by_type[card.type].sent += 1
     if answer is not None:
         metrics.answered += 1
-        metrics.delays.append((answer - card.sent).days)
+        if card.sent is not None:
+            metrics.delays.append((answer - applied).days)
         metrics.by_channel[card.channel].answered += 1
         metrics.by_type[card.type].answered += 1
 

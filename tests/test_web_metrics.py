@@ -94,3 +94,22 @@ def test_a_date_filter_that_is_no_date_is_said_on_the_page(browser, make_account
     response = login(browser(), make_account()).get(path)
     assert response.status_code == 400
     assert "n'est pas une date" in shown(response) and "Traceback" not in response.text
+
+
+def test_replies_to_applications_made_elsewhere_count_in_the_reply_rate(browser, make_account, web_runtime):
+    """Acknowledgements of applications made on a site (no application mail): each proves one application."""
+    person = make_account()
+    with transaction(web_runtime.factory) as session:
+        mailbox = mailbox_for(session, person.seeker_id)
+        events = add_entries(session, mailbox, [Entry("acknowledgement", date(2026, 10, day), company=f"Site {day}")
+                                                for day in (2, 9, 16)] + [
+            Entry("application", date(2026, 10, 5), company="Sans réponse"),
+            Entry("application", date(2026, 10, 6), company="Répond"),
+            Entry("rejection", date(2026, 10, 12), company="Répond")])
+        events[5].application_id = events[4].application_id
+        session.flush()
+        figures = seeker_metrics(session, person.seeker_id, date(2026, 10, 1), date(2026, 10, 31))
+    assert (figures.sent, figures.replies, figures.answered) == (5, 4, 4)
+    assert figures.rate == 0.8 and figures.median_days == 6  # the three acknowledgements' delays are unknown
+    page = shown(login(browser(), person).get("/bilan?du=2026-10-01&au=2026-10-31"))
+    assert "<strong>80 %</strong> des candidatures de la période ont reçu une réponse" in page
