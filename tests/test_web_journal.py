@@ -102,6 +102,10 @@ def test_reviews_are_chained_and_verify_passes(browser, seeker_with_entries, web
     page = shown(client.get("/journal"))
     assert "Decathlon SE" in page and "corrigé par vous" in page and "trouvé par Carnet" in page
     assert "écarté : pas la mienne" in page
+    review_of = re.compile(r"<dt>Votre avis</dt><dd>([^<,]*),")
+    assert review_of.findall(shown(client.get(f"/journal/entree/{ids[1]}"))) == ["corrigée par vous"]
+    assert review_of.findall(shown(client.get(f"/journal/entree/{ids[3]}"))) == ["écartée par vous : pas la mienne"]
+    assert review_of.findall(shown(client.get(f"/journal/entree/{ids[0]}"))) == ["confirmée par vous"]
     with transaction(web_runtime.factory) as session:
         event = session.get(Event, ids[1])
         assert event.company == "Decathlon" and event.position == "Vendeur conseil"  # the machine's original
