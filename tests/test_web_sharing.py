@@ -102,7 +102,7 @@ def test_the_seeker_reads_her_access_log_in_words(browser, make_account, web_run
     page = login(browser(), lea).get("/partage").text
     assert "un message d&#39;origine (fichier .eml)" in page and "Réponse négative — Safran, 16/10/2026" in page
     assert "une entrée qui n&#39;existe plus" in page and "Thales" not in page
-    assert "du 01/10/2026, au 31/10/2026, preuve : Réponses vérifiées" in page
+    assert "du 01/10/2026 au 31/10/2026, preuve : Réponses vérifiées" in page
     assert "Claire &lt;b&gt;Dubois&lt;/b&gt;" in page and "<b>Dubois</b>" not in page
 
 

@@ -21,7 +21,18 @@ def described(db: Session, seeker_id: int, log: list[AccessView], lang: str) -> 
     """Each view with what it concerned, in the page's language."""
     t = translator(lang)
     entries = seen_entries(db, seeker_id, {int(v) for view in log for n, v in _pairs(view) if n == "event_id"})
-    return [(view, ", ".join(_words(t, lang, entries, name, value) for name, value in _pairs(view))) for view in log]
+    return [(view, _phrase([(name, _words(t, lang, entries, name, value)) for name, value in _pairs(view)]))
+            for view in log]
+
+
+def _phrase(parts: list[tuple[str, str]]) -> str:
+    """The parts joined by commas, but a period in one piece: "du 01/10/2026 au 31/10/2026"."""
+    text = ""
+    for index, (name, words) in enumerate(parts):
+        if index:
+            text += " " if name == "au" and parts[index - 1][0] == "du" else ", "
+        text += words
+    return text
 
 
 def _pairs(view: AccessView) -> list[tuple[str, str]]:
