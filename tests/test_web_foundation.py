@@ -191,3 +191,14 @@ def test_seeker_pages_in_english(browser, make_account):
         response = client.get(path, params={"lang": "en"})
         assert response.status_code == 200, path
         assert '<html lang="en">' in response.text, path
+
+
+def test_times_are_shown_on_the_clock_of_paris():
+    from datetime import UTC, datetime
+
+    from carnet.web.templating import templates
+
+    moment = templates.env.filters["moment"]
+    assert moment(datetime(2026, 12, 4, 1, 12, tzinfo=UTC)) == "04/12/2026 02:12"  # winter: UTC+1
+    assert moment(datetime(2026, 7, 1, 22, 30)) == "02/07/2026 00:30"  # summer, naive UTC from SQLite: UTC+2
+    assert moment(datetime(2026, 7, 1, 22, 30), "en") == "2026-07-02 00:30"

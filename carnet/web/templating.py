@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from importlib.resources import files
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -24,10 +25,16 @@ def _day(value: date | datetime | None, lang: str = "fr") -> str:
     return value.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
 
 
+#: The people Carnet serves live in France: times are shown on the clock of Paris (summer time included).
+LOCAL_TIME = ZoneInfo("Europe/Paris")
+
+
 def _moment(value: datetime | None, lang: str = "fr") -> str:
+    """A stored time (UTC; naive from SQLite, aware from PostgreSQL) on the clock of Paris."""
     if value is None:
         return "—"
-    return value.strftime("%d/%m/%Y %H:%M UTC" if lang == "fr" else "%Y-%m-%d %H:%M UTC")
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(LOCAL_TIME)
+    return local.strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
 
 
 def _decimal(value: float, lang: str = "fr") -> str:
