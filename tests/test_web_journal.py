@@ -82,8 +82,17 @@ def test_hostile_message_is_inert_everywhere(browser, seeker_with_entries):
 def test_source_message_and_original(browser, seeker_with_entries, web_runtime):
     person, ids = seeker_with_entries
     client = login(browser(), person)
+    with transaction(web_runtime.factory) as session:
+        session.get(Event, ids[0]).demarche, session.get(Event, ids[1]).demarche = "Q14", "Q16"
     page = shown(client.get(f"/journal/entree/{ids[1]}"))
     assert "recrutement@example.fr" in page and "Merci pour votre candidature" in page
+    labels = re.findall(r"<dt>([^<]*)</dt>", page)
+    assert {"De", "À", "Objet", "Date"} <= set(labels) and not {"From", "To", "Subject"} & set(labels)
+    acknowledged = date.today() - timedelta(days=19)
+    assert re.search(rf"<dt>Date</dt><dd>{acknowledged:%d/%m/%Y} \d\d:\d\d</dd>", page), "the Date header in words"
+    assert "Q16 — Suivi de ses candidatures et relance des recruteurs" in page
+    assert "<dt>From</dt>" in shown(client.get(f"/journal/entree/{ids[1]}?lang=en"))
+    assert "Démarche Q14 (Réponse à des offres d&#39;emploi)" in client.get("/journal").text
     original = client.get(f"/journal/entree/{ids[1]}/original.eml")
     assert original.status_code == 200
     assert original.headers["content-type"].startswith("message/rfc822")

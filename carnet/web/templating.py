@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 from importlib.resources import files
 from typing import Any
 from urllib.parse import urlencode
@@ -13,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from starlette.responses import HTMLResponse
 
+from carnet.store.demarches import DEMARCHES
 from carnet.web.i18n import translator
 
 templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(str(files("carnet.web") / "templates")),
@@ -37,6 +39,14 @@ def _moment(value: datetime | None, lang: str = "fr") -> str:
     return local.strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
 
 
+def _mail_date(value: str, lang: str = "fr") -> str:
+    """A message's Date header (RFC 2822) as the pages show times; as written when it is not a date."""
+    try:
+        return _moment(parsedate_to_datetime(value), lang)
+    except (TypeError, ValueError, IndexError):
+        return value
+
+
 def _decimal(value: float, lang: str = "fr") -> str:
     text = f"{value:.1f}".removesuffix(".0")
     return text.replace(".", ",") if lang == "fr" else text
@@ -48,9 +58,16 @@ def page_url(request: Request, page: int) -> str:
     return "?" + urlencode([*query, ("page", str(page))])
 
 
+def demarche_label(code: str | None) -> str:
+    """What a démarche code stands for, in France Travail's own words (`store.demarches`); "" when unknown."""
+    return DEMARCHES[code][2] if code in DEMARCHES else ""
+
+
 templates.env.globals["page_url"] = page_url
+templates.env.globals["demarche_label"] = demarche_label
 templates.env.filters["day"] = _day
 templates.env.filters["decimal"] = _decimal
+templates.env.filters["mail_date"] = _mail_date
 templates.env.filters["moment"] = _moment
 
 
