@@ -29,7 +29,7 @@ def test_sign_up_link_sync_and_see_the_timelines(new_page, imap_user, worker):
     link_mailbox(page, imap_user, "pas le bon mot de passe")
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text(f"Le serveur a refusé l'identifiant ou le mot de passe de {imap_user.user}")
-    expect(alert).to_contain_text("Rien n'a été enregistré")
+    expect(alert).to_contain_text("rien n'a été enregistré")
     assert "Traceback" not in page.content()
     check_accessible(page)
 

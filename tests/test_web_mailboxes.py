@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from carnet.store.models import Mailbox
@@ -40,7 +41,13 @@ def test_wrong_password_is_one_sentence_and_nothing_is_stored(browser, make_acco
     client = login(browser(), make_account())
     refused = _link(client, imap_user, password="pas-le-bon")
     assert refused.status_code == 400
-    assert "a refusé l'identifiant ou le mot de passe" in shown(refused) and "Rien n'a été enregistré" in shown(refused)
+    assert "a refusé l'identifiant ou le mot de passe" in shown(refused) and "rien n'a été enregistré" in shown(refused)
+    assert f"de {imap_user.user} ({imap_user.host}) et rien" in shown(refused)
+    assert f"@{imap_user.host}" not in shown(refused)
+    by_address = _link(client, imap_user, password="pas-le-bon", username="lea.martin@example.org")
+    assert "mot de passe de lea.martin@example.org et rien" in shown(by_address)
+    [sentence] = re.findall(r'<p class="alert" role="alert">([^<]*)</p>', shown(refused))
+    assert sentence.count(". ") == 0 and sentence.endswith(".")
     assert "pas-le-bon" not in shown(refused) and "Traceback" not in shown(refused)
     assert _mailboxes(web_runtime) == []
 

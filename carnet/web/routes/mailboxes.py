@@ -82,10 +82,15 @@ def link(account: SeekerOnly, request: Request, db: Database, key: str,
     try:
         connect(imap, request.app.state.runtime.settings.timeout, request.app.state.runtime.settings.ca_file).logout()
     except ImapError as exc:
-        return _form(request, provider, 400, error=f"link_{exc.key}", error_mailbox=exc.mailbox,
+        return _form(request, provider, 400, error=f"link_{exc.key}", error_mailbox=known_as(imap),
                      error_detail=exc.detail, **typed)
     _store(db, request, account, imap)
     return RedirectResponse("/boite?done=linked", status_code=303)
+
+
+def known_as(imap: Account) -> str:
+    """The mailbox as the seeker knows it: its address (what she typed), the server beside a bare login."""
+    return imap.username if "@" in imap.username else f"{imap.username} ({imap.host})"
 
 
 def _imap_account(provider: Provider, typed: dict[str, str], password: str) -> tuple[Account | None, str | None]:
