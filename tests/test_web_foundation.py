@@ -202,3 +202,26 @@ def test_times_are_shown_on_the_clock_of_paris():
     assert moment(datetime(2026, 12, 4, 1, 12, tzinfo=UTC)) == "04/12/2026 02:12"  # winter: UTC+1
     assert moment(datetime(2026, 7, 1, 22, 30)) == "02/07/2026 00:30"  # summer, naive UTC from SQLite: UTC+2
     assert moment(datetime(2026, 7, 1, 22, 30), "en") == "2026-07-02 00:30"
+
+
+def test_the_csrf_cookie_is_given_once_and_only_with_a_page(browser, make_account):
+    client = browser()
+    assert "set-cookie" not in client.get("/static/carnet.css").headers  # fetched beside the first page
+    assert "set-cookie" not in client.get("/favicon.ico").headers
+    first = client.get("/login")
+    assert first.headers.get_list("set-cookie") and first.headers["set-cookie"].startswith("carnet_csrf=")
+    for path in ("/login", "/static/carnet.css", "/login?lang=en"):
+        assert not any(line.startswith("carnet_csrf=") for line in client.get(path).headers.get_list("set-cookie"))
+    person = make_account()
+    signed_in = post(client, "/login", {"email": person.email, "password": person.password})
+    rotated = [line for line in signed_in.headers.get_list("set-cookie") if line.startswith("carnet_csrf=")]
+    assert len(rotated) == 1  # the token signing in rotates, once
+
+
+def test_the_pages_have_an_icon(browser):
+    client = browser()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in client.get("/login").text
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    old_address = client.get("/favicon.ico")
+    assert (old_address.status_code, old_address.headers["location"]) == (301, "/static/favicon.svg")

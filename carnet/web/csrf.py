@@ -14,11 +14,13 @@ import re
 import secrets
 
 from fastapi import HTTPException, Request
+from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
-from carnet.web.cookies import CSRF_COOKIE, on_loopback
+from carnet.web.cookies import CSRF_COOKIE, set_cookie
+from carnet.web.middleware import HeaderEdit, HeaderMiddleware, add_cookie, sets_cookie
 
 FIELD = "csrf"
 HEADER = "x-csrf-token"
@@ -37,16 +39,15 @@ def tokens_match(cookie: str | None, submitted: str | None) -> bool:
     return hmac.compare_digest(cookie.encode(), submitted.encode())
 
 
-class CsrfCookie:
-    """Makes sure every browser holds a token; a missing or malformed one is replaced."""
+class CsrfCookie(HeaderMiddleware):
+    """Makes sure every browser holds a token; a missing or malformed one is replaced.
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    The cookie is sent only when the browser lacks a good one, and only with a page
+    (HTML): a stylesheet or icon fetched beside the first page must not hand out a
+    second token, which would no longer match the form that page holds.
+    """
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    def prepare(self, scope: Scope) -> HeaderEdit:
         connection = HTTPConnection(scope)
         token = connection.cookies.get(CSRF_COOKIE, "")
         fresh = not TOKEN_SHAPE.fullmatch(token)
@@ -54,16 +55,12 @@ class CsrfCookie:
             token = new_token()
         scope.setdefault("state", {})["csrf"] = token
 
-        async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and fresh:
-                cookie = Response()
-                cookie.set_cookie(CSRF_COOKIE, token, path="/", httponly=True, samesite="lax",
-                                  secure=not on_loopback(connection))
-                message.setdefault("headers", []).extend(
-                    (name, value) for name, value in cookie.raw_headers if name == b"set-cookie")
-            await send(message)
+        def give_token(headers: MutableHeaders) -> None:
+            page = headers.get("content-type", "").startswith("text/html")
+            if fresh and page and not sets_cookie(headers, CSRF_COOKIE):
+                add_cookie(headers, connection, CSRF_COOKIE, token)
 
-        await self.app(scope, receive, send_with_cookie)
+        return give_token
 
 
 async def csrf_protect(request: Request) -> None:
@@ -83,5 +80,4 @@ def rotate(request: Request, response: Response) -> None:
     """A new token after signing in or out (the old one may have been seen before)."""
     token = new_token()
     request.state.csrf = token
-    response.set_cookie(CSRF_COOKIE, token, path="/", httponly=True, samesite="lax",
-                        secure=not on_loopback(request))
+    set_cookie(response, request, CSRF_COOKIE, token)

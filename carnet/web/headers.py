@@ -7,7 +7,9 @@ are not cached, since they show a person's logbook.
 from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
+
+from carnet.web.middleware import HeaderEdit, HeaderMiddleware
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -28,18 +30,6 @@ def apply_security_headers(headers: MutableHeaders, path: str) -> None:
         headers.setdefault("Cache-Control", "no-store")
 
 
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                apply_security_headers(MutableHeaders(scope=message), scope["path"])
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+class SecurityHeaders(HeaderMiddleware):
+    def prepare(self, scope: Scope) -> HeaderEdit:
+        return lambda headers: apply_security_headers(headers, scope["path"])
