@@ -41,6 +41,12 @@ def healthz(_: Public) -> str:
     return "ok"
 
 
+@router.get("/favicon.ico")
+def favicon(_: Public) -> Response:
+    """Browsers and tools that ask for the icon at its old address get the page's SVG icon."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 @router.get("/")
 def index(_: Public, request: Request, db: Database) -> Response:
     account = current_account(request, db)
