@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lxml import etree, html
+from lxml import etree
 
 _INVISIBLE = frozenset({"script", "style", "head", "title", "noscript", "template"})
 _BLOCKS = frozenset({"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"})
 _SPACES = re.compile(r"[ \t\u00a0\u200b\u200c\u200d\ufeff]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
-_PARSER = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, default_doctype=False,
-                           huge_tree=True)
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, default_doctype=False,
+                            huge_tree=True)
 
 
 def html_to_text(document: str) -> str:
