@@ -52,8 +52,10 @@ class FileFolder:
 
 
 def mail_folders(path: Path) -> list[FileFolder]:
-    """The folders of an mbox file, a Maildir (with its Maildir++ subfolders) or a folder of `.eml` files."""
+    """The folders of an mbox file, a Maildir (with its Maildir++ subfolders), a folder of `.eml` files or one."""
     table = folder_table()
+    if path.is_file() and path.suffix.lower() == ".eml" and not _starts_as_mbox(path):
+        return _eml_folders(path.parent, [path], table)  # one message saved from a mail program
     if path.is_file():
         return _mbox_folders(path, table)
     if not path.is_dir():
