@@ -19,6 +19,7 @@ from carnet.config.settings import Settings, SettingsError, load_settings
 from carnet.ingest.connection import DEFAULT_PORTS, SECURITY_MODES, Account, ImapError, connect
 from carnet.store.db import transaction
 from carnet.store.logbook import LogbookRow, logbook_rows, mailbox_ids
+from carnet.store.models import Mailbox
 from carnet.store.secrets import SecretError
 
 app = typer.Typer(
@@ -34,8 +35,11 @@ def main() -> None:
     """Entry point: user errors become one line on stderr, never a traceback."""
     try:
         app()
-    except (SettingsError, SecretError) as exc:
+    except SettingsError as exc:
         err.print(f"carnet: {exc}", markup=False, highlight=False)
+        sys.exit(2)
+    except SecretError:
+        err.print(f"carnet: {t('secret_unreadable')}", markup=False, highlight=False)
         sys.exit(2)
 
 
@@ -53,8 +57,11 @@ def classify_cmd(
     """Classify message files offline; one JSON object per line."""
     from carnet.offline import classify_files
 
+    files = list(_expand(paths))
+    if not files:
+        _fail(t("classify_nothing", paths=", ".join(str(path) for path in paths)))
     failed = False
-    for line in classify_files(_expand(paths), frozenset(a.lower() for a in me)):
+    for line in classify_files(files, frozenset(a.lower() for a in me)):
         failed |= "error" in line
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
     raise typer.Exit(1 if failed else 0)
@@ -136,7 +143,10 @@ def sync(mailbox: Annotated[int | None, typer.Option(help=t("opt_mailbox"))] = N
 
     runtime = _runtime()
     with transaction(runtime.factory) as session:
-        ids = [mailbox] if mailbox is not None else mailbox_ids(session)
+        linked = mailbox_ids(session)
+    if mailbox is not None and mailbox not in linked:
+        _fail(t("mailbox_unknown", id=mailbox))
+    ids = [mailbox] if mailbox is not None else linked
     if not ids:
         _fail(t("no_mailbox"))
     reports = sync_now(runtime, ids, show_progress=sys.stderr.isatty())
@@ -166,6 +176,8 @@ def import_cmd(
     from carnet.importing import ImportBusy, import_path, progress_bar
     from carnet.ingest.mailfiles import NotAMailbox
 
+    if not path.exists():
+        _fail(t("import_missing", path=path))
     if not seeker and not me:
         _fail(t("import_who"))
     runtime = _runtime()
@@ -173,8 +185,10 @@ def import_cmd(
         with progress_bar(sys.stderr.isatty(), path.name) as progress:
             report = import_path(runtime.factory, runtime.settings, path, seeker or me[0],
                                  frozenset(me), progress)
-    except (NotAMailbox, ImportBusy) as exc:
-        _fail(str(exc))
+    except NotAMailbox:
+        _fail(t("import_not_mailbox", path=path))
+    except ImportBusy:
+        _fail(t("import_busy", seeker=seeker or me[0]))
     typer.echo(t("import_summary", folders=report.folders, messages=report.messages, new=report.new,
                  failed=report.failed))
 
@@ -187,9 +201,11 @@ def logbook(
 ) -> None:
     """Print the logbook."""
     if fmt not in ("table", "jsonl", "csv"):
-        _fail(f"--format: {fmt!r}; use table, jsonl or csv.")
+        _fail(t("bad_format", value=fmt))
     runtime = _runtime()
     with transaction(runtime.factory) as session:
+        if mailbox is not None and session.get(Mailbox, mailbox) is None:
+            _fail(t("mailbox_unknown", id=mailbox))
         rows = logbook_rows(session, mailbox_id=mailbox, seeker=seeker)
     print_logbook(rows, fmt)
 
@@ -209,8 +225,8 @@ def print_logbook(rows: list[LogbookRow], fmt: str = "table") -> None:
             table.add_column(column)
         for row in rows:
             kind = t(f"kind_{row.kind}")
-            cells = (row.date.isoformat() if row.date else "", kind, row.company, row.position, row.verification,
-                     row.channel)
+            cells = (row.date.isoformat() if row.date else "", kind, row.company, row.position,
+                     t(f"verification_{row.verification}"), row.channel)
             table.add_row(str(row.id), *(cell or "" for cell in cells))
         Console(width=max(Console().width, 120)).print(table)
 
@@ -246,9 +262,13 @@ def serve(
     port: Annotated[int, typer.Option(help=t("opt_serve_port"))] = 8000,
 ) -> None:
     """The web app under uvicorn, until Ctrl-C; the worker stays `carnet run`."""
+    from carnet.web.serve import PortUnavailable
     from carnet.web.serve import serve as serve_web
 
-    serve_web(_runtime(), host, port)
+    try:
+        serve_web(_runtime(), host, port)
+    except PortUnavailable as exc:
+        _fail(t("serve_port_in_use" if exc.in_use else "serve_port_refused", host=host, port=port))
 
 
 user_app = typer.Typer(no_args_is_help=True, help=t("help_user"))

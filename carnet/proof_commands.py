@@ -67,7 +67,7 @@ def describe_event(event: Event) -> list[str]:
         t("show_entry", id=event.id, seq=event.seq, date=event.date or "?", kind=event.kind),
         t("show_fields", company=event.company or "—", position=event.position or "—", channel=event.channel,
           demarche=event.demarche or "—", label=pourquoi[2] or "—"),
-        t("show_verification", level=event.verification),
+        t("show_verification", level=t(f"verification_{event.verification}")),
         t("show_chain", hash=event.hash, prev=event.prev_hash),
         t("show_source", sha256=source.sha256, state=t("show_intact" if intact else "show_altered")),
         *(f"  {name}: {value}" for name, value in source_headers(raw)),

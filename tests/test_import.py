@@ -192,7 +192,7 @@ def test_the_command_prints_one_summary_line_and_refuses_what_is_no_mailbox(
                         r"0 unreadable message\(s\) \(counted, not fatal\)\.\n", done.stdout), done.stdout
     (tmp_path / "notes.txt").write_text("nothing to see")
     refused = carnet("import", str(tmp_path / "notes.txt"), "--seeker", "Léa Martin")
-    assert refused.returncode == 1 and "not an mbox file" in refused.stderr and "Traceback" not in refused.stderr
+    assert refused.returncode == 1 and "is neither an mbox file" in refused.stderr and "Traceback" not in refused.stderr
     assert carnet("import", str(path)).returncode == 1  # for whom?
 
 
