@@ -12,6 +12,8 @@ one before left); any other folder is read `workers` batches ahead.
 
 The pool starts at the first large folder (`POOL_MIN_MESSAGES` new messages)
 and lives as long as the process: `carnet run` warms its workers' models once.
+Once it runs, any folder of more than one batch (`POOL_WARM_MIN_MESSAGES`) goes
+through it: its workers cost nothing more to start.
 A worker leaves when the process that started it is gone, even killed: it
 would otherwise wait forever on a queue it holds both ends of.
 A smaller folder is read in the calling process, where starting workers would
@@ -36,6 +38,7 @@ from carnet.ingest.fetch import Batch
 from carnet.ingest.folders import FolderRole
 
 POOL_MIN_MESSAGES = 1000
+POOL_WARM_MIN_MESSAGES = 200
 PARENT_POLL_SECONDS = 1.0
 
 _pool: ProcessPoolExecutor | None = None
@@ -53,7 +56,7 @@ def read_batches(batches: Iterable[Batch], count: int, me: Callable[[], frozense
 
     `count` is how many new messages the folder has; `me()` the seeker's addresses as
     last recorded."""
-    if count < POOL_MIN_MESSAGES:
+    if count < (POOL_MIN_MESSAGES if _pool is None else POOL_WARM_MIN_MESSAGES):
         for batch in batches:
             yield batch, stages.read(stages.raws(batch), me(), folder_role, threshold)
         return
@@ -108,15 +111,18 @@ def _discard(pool: ProcessPoolExecutor) -> None:
 
 
 def _warm(parent: int) -> None:
-    """Load the tables and models once per worker, before its first batch; leave with `parent`."""
+    """Load the tables and models once per worker, before its first batch (not at the first message
+    that needs them, seconds into a folder); leave with `parent`."""
     threading.Thread(target=_follow, args=(parent,), name="carnet-pool-parent", daemon=True).start()
     from carnet.classify import classify
     from carnet.classify.evidence import Context
+    from carnet.classify.segment import segment_label
     from carnet.ingest.parse import parse_message
 
     sample = (b"From: RH Acme <rh@acme.fr>\r\nTo: lea@example.fr\r\nSubject: Votre candidature\r\n\r\n"
               b"Bonjour, nous vous invitons a un entretien pour le poste de comptable.\r\n")
     classify(parse_message(sample), Context(me=frozenset({"lea@example.fr"})))
+    segment_label("warm-up")  # spaCy's model and the vocabulary it gives: the sample needs neither
 
 
 def _follow(parent: int) -> None:
