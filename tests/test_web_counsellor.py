@@ -170,7 +170,7 @@ def test_the_counsellor_downloads_the_seekers_export_and_she_sees_it_in_her_log(
         table = archive.read("logbook.csv").decode("utf-8")
     assert "Airbus" in table and "Safran" in table and "Cabinet Lefèvre" not in table
     page = login(browser(), world.lea).get("/partage").text
-    assert "l&#39;export" in page and "du 01/11/2026, au 30/11/2026" in page and "Claire Dubois" in page
+    assert "l&#39;export" in page and "du 01/11/2026 au 30/11/2026" in page and "Claire Dubois" in page
     backwards = client.get(f"/conseiller/{world.lea.seeker_id}/export.zip?du=2026-11-30&au=2026-11-01")
     assert backwards.status_code == 400 and 'role="alert"' in backwards.text
 
