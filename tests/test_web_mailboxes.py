@@ -121,3 +121,9 @@ def test_a_secret_the_key_cannot_read_asks_the_seeker_to_link_again_in_her_words
     assert "Link it again with the same address" in english and "cannot decrypt" not in english
     _link(client, imap_user)
     assert "Liez-la à nouveau" not in shown(client.get("/boite?lang=fr"))
+
+
+def test_the_steps_read_apart_even_as_plain_text(browser, make_account):
+    text = re.sub(r"<[^>]+>", "", shown(login(browser(), make_account()).get("/boite/lier/gmail")))
+    assert "si elle ne l'est pas déjà." in text
+    assert not re.search(r"[.»][A-ZÀ-Ý]", text), re.findall(r".{20}[.»][A-ZÀ-Ý].{10}", text)
