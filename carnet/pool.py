@@ -12,8 +12,8 @@ one before left); any other folder is read `workers` batches ahead.
 
 The pool starts at the first large folder (`POOL_MIN_MESSAGES` new messages)
 and lives as long as the process: `carnet run` warms its workers' models once.
-Once it runs, any folder of more than one batch (`POOL_WARM_MIN_MESSAGES`) goes
-through it: its workers cost nothing more to start.
+Once it runs, every folder with new mail goes through it: its workers cost
+nothing more to start, and the calling process need not load the models.
 A worker leaves when the process that started it is gone, even killed: it
 would otherwise wait forever on a queue it holds both ends of.
 A smaller folder is read in the calling process, where starting workers would
@@ -38,7 +38,6 @@ from carnet.ingest.fetch import Batch
 from carnet.ingest.folders import FolderRole
 
 POOL_MIN_MESSAGES = 1000
-POOL_WARM_MIN_MESSAGES = 200
 PARENT_POLL_SECONDS = 1.0
 
 _pool: ProcessPoolExecutor | None = None
@@ -56,7 +55,7 @@ def read_batches(batches: Iterable[Batch], count: int, me: Callable[[], frozense
 
     `count` is how many new messages the folder has; `me()` the seeker's addresses as
     last recorded."""
-    if count < (POOL_MIN_MESSAGES if _pool is None else POOL_WARM_MIN_MESSAGES):
+    if count < (POOL_MIN_MESSAGES if _pool is None else 1):
         for batch in batches:
             yield batch, stages.read(stages.raws(batch), me(), folder_role, threshold)
         return
