@@ -156,8 +156,9 @@ def imap_user_fr(new_imap_user: Callable[..., ImapAccount], dovecot_fr: Dovecot)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A SQLAlchemy URL to an empty database: an SQLite file, then a fresh PostgreSQL one.
 
-    The PostgreSQL database is created for the test and dropped after it (with
-    FORCE, so connections the code under test left open do not block the drop).
+    The PostgreSQL database is created for the test from template0 (so it is empty whatever other
+    databases hold) and dropped after it (with FORCE, so connections the code under test left open
+    do not block the drop).
     """
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'carnet.db'}"
@@ -175,7 +176,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             pytrace=False,
         )
     with admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        # From template0, never template1: tables someone left in template1 would be copied into every test's
+        # database; what is left in `test` (the admin connection's database) is never seen by a test.
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
         try:
             yield PG_URL.format(name=name)
         finally:
