@@ -21,6 +21,7 @@ All in one run, on the same Dovecot and mailbox (`seeker_mailbox.py`):
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
@@ -141,6 +142,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--job-share", type=float, default=0.05)
     args = parser.parse_args()
+    if shutil.which("mbsync") is None:
+        parser.exit(2, "bench_sync: mbsync is required (Debian package isync); nothing was measured\n")
     with harness.dovecot() as server, harness.workspace() as data_dir:
         server.add_user("seeker", "secret")
         stats = seed(server, "seeker", args.messages, args.job_share)
