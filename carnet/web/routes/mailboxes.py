@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from carnet.config.providers import LoginKind, Provider, providers
@@ -112,19 +112,25 @@ def _store(db: Database, request: Request, account: WebAccount, imap: Account) -
     link_mailbox(db, key, imap, account.seeker.name)
 
 
-@router.post("/boite/{mailbox_id}/synchroniser")
-def sync_now(account: SeekerOnly, db: Database, mailbox_id: RowId) -> Response:
+def _owned(mailbox_id: RowId, account: SeekerOnly, db: Database) -> Mailbox:
+    """The URL's mailbox when it is the signed-in seeker's and still linked; otherwise the missing page."""
     mailbox = owned_mailbox(db, seeker_id(account), mailbox_id)
     if mailbox is None:
         raise not_found()
+    return mailbox
+
+
+#: A route parameter giving the seeker's own mailbox of the URL (it includes `SeekerOnly`: the route's access).
+OwnedMailbox = Annotated[Mailbox, Depends(_owned)]
+
+
+@router.post("/boite/{mailbox_id}/synchroniser")
+def sync_now(mailbox: OwnedMailbox) -> Response:
     sync_soon(mailbox)
     return RedirectResponse("/boite?done=due", status_code=303)
 
 
 @router.post("/boite/{mailbox_id}/retirer")
-def remove(account: SeekerOnly, db: Database, mailbox_id: RowId) -> Response:
-    mailbox = owned_mailbox(db, seeker_id(account), mailbox_id)
-    if mailbox is None:
-        raise not_found()
+def remove(mailbox: OwnedMailbox) -> Response:
     unlink(mailbox)
     return RedirectResponse("/boite?done=removed", status_code=303)
