@@ -7,24 +7,21 @@ The web process only stores the file and queues the job; `carnet.worker.tick`
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from carnet.config.settings import load_settings
-from carnet.store.accounts import Role, create_account
 from carnet.store.db import transaction
 from carnet.store.logbook import logbook_rows
 from carnet.store.models import Event, ImportJob, SourceMessage
 from fastapi.testclient import TestClient
 from importkit import takeout_mbox
 from mailgen import mailbox
-from webkit import BASE_URL, PASSWORD, Person, csrf_of, login, shown
+from webkit import Person, csrf_of, shown, signed_in_seekers
 
 from carnet.runtime import Runtime, open_runtime
-from carnet.web.app import create_app
 from carnet.worker import tick
 
 MAILS = mailbox(total=60, seed=5, sample=30)
@@ -46,21 +43,8 @@ def import_runtime(db_url: str, monkeypatch: pytest.MonkeyPatch, small_limit: in
 
 @pytest.fixture
 def seeker(import_runtime: Runtime) -> Iterator[Callable[[], tuple[TestClient, Person]]]:
-    app = create_app(runtime=import_runtime)
-    clients: list[TestClient] = []
-
-    def make() -> tuple[TestClient, Person]:
-        email = f"seeker-{uuid.uuid4().hex[:8]}@example.org"
-        with transaction(import_runtime.factory) as session:
-            account = create_account(session, Role.SEEKER, email, PASSWORD, email.split("@")[0])
-            person = Person(account.id, email, PASSWORD, Role.SEEKER, account.seeker_id)
-        client = TestClient(app, base_url=BASE_URL, follow_redirects=False)
-        clients.append(client)
-        return login(client, person), person
-
-    yield make
-    for client in clients:
-        client.close()
+    with signed_in_seekers(import_runtime) as make:
+        yield make
 
 
 def upload(client: TestClient, path: Path, name: str = "Toute la messagerie.mbox"):

@@ -9,7 +9,6 @@ points at that Dovecot instead of outlook.office365.com: everything else is real
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -19,7 +18,7 @@ import pytest
 import requests
 from carnet.config.providers import providers
 from carnet.config.settings import load_settings
-from carnet.store.accounts import Role, create_account
+from carnet.store.accounts import Role
 from carnet.store.db import transaction
 from carnet.store.models import Mailbox
 from carnet.store.secrets import decrypt
@@ -27,13 +26,12 @@ from conftest import ImapAccount
 from fastapi.testclient import TestClient
 from oauthkit import oauth_settings
 from synckit import sync
-from webkit import BASE_URL, PASSWORD, Person, login, post, shown
+from webkit import BASE_URL, Person, login, post, shown, signed_in_seekers
 
 import carnet.web.routes.oauth as oauth_routes
 from carnet.demo.oauth_server import AuthorizationServer
 from carnet.oauth.tokens import ACCESS_TOKENS
 from carnet.runtime import Runtime, open_runtime
-from carnet.web.app import create_app
 from carnet.worker import tick
 
 
@@ -50,21 +48,8 @@ def oauth_runtime(db_url: str, monkeypatch: pytest.MonkeyPatch, oauth_server: Au
 
 @pytest.fixture
 def seeker_browser(oauth_runtime: Runtime) -> Iterator[Callable[[], tuple[TestClient, Person]]]:
-    app = create_app(runtime=oauth_runtime)
-    clients: list[TestClient] = []
-
-    def make() -> tuple[TestClient, Person]:
-        email = f"seeker-{uuid.uuid4().hex[:8]}@example.org"
-        with transaction(oauth_runtime.factory) as session:
-            account = create_account(session, Role.SEEKER, email, PASSWORD, "Léa Martin")
-            person = Person(account.id, email, PASSWORD, Role.SEEKER, account.seeker_id)
-        client = TestClient(app, base_url=BASE_URL, follow_redirects=False)
-        clients.append(client)
-        return login(client, person), person
-
-    yield make
-    for client in clients:
-        client.close()
+    with signed_in_seekers(oauth_runtime, "Léa Martin") as make:
+        yield make
 
 
 def consent(server: AuthorizationServer, authorize_url: str, signed_in_as: str) -> str:

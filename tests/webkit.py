@@ -12,6 +12,7 @@ import html
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -66,6 +67,28 @@ def browser(web_app: FastAPI) -> Iterator[Callable[[], TestClient]]:
     yield make
     for client in clients:
         client.close()
+
+
+@contextmanager
+def signed_in_seekers(runtime: Runtime, name: str = "") -> Iterator[Callable[[], tuple[TestClient, Person]]]:
+    """On an app of its own over `runtime` (settings a test changed): `make()` gives a new seeker, signed in."""
+    app = create_app(runtime=runtime)
+    clients: list[TestClient] = []
+
+    def make() -> tuple[TestClient, Person]:
+        email = f"seeker-{uuid.uuid4().hex[:8]}@example.org"
+        with transaction(runtime.factory) as session:
+            account = create_account(session, Role.SEEKER, email, PASSWORD, name or email.split("@")[0])
+            person = Person(account.id, email, PASSWORD, Role.SEEKER, account.seeker_id)
+        client = TestClient(app, base_url=BASE_URL, follow_redirects=False)
+        clients.append(client)
+        return login(client, person), person
+
+    try:
+        yield make
+    finally:
+        for client in clients:
+            client.close()
 
 
 @pytest.fixture
