@@ -91,13 +91,23 @@ def test_source_message_and_original(browser, seeker_with_entries, web_runtime):
     acknowledged = date.today() - timedelta(days=19)
     assert re.search(rf"<dt>Date</dt><dd>{acknowledged:%d/%m/%Y} \d\d:\d\d</dd>", page), "the Date header in words"
     assert "Q16 — Suivi de ses candidatures et relance des recruteurs" in page
-    assert "<dt>From</dt>" in shown(client.get(f"/journal/entree/{ids[1]}?lang=en"))
     assert "Démarche Q14 (Réponse à des offres d&#39;emploi)" in client.get("/journal").text
+    assert "<dt>From</dt>" in shown(client.get(f"/journal/entree/{ids[1]}?lang=en"))
+    assert "Démarche Q14 (Replying to job offers)" in client.get("/journal?lang=en").text
     original = client.get(f"/journal/entree/{ids[1]}/original.eml")
     assert original.status_code == 200
     assert original.headers["content-type"].startswith("message/rfc822")
     assert original.headers["content-disposition"].startswith("attachment")
     assert b"Message-ID:" in original.content
+
+
+def test_the_demarche_labels_are_france_travails():
+    from carnet.store.demarches import DEMARCHES
+
+    from carnet.web.templating import demarche_label
+
+    assert {code: demarche_label(code) for code in DEMARCHES} == {code: row[2] for code, row in DEMARCHES.items()}
+    assert demarche_label("Q99") == "" and demarche_label(None, "en") == ""
 
 
 def test_reviews_are_chained_and_verify_passes(browser, seeker_with_entries, web_runtime):

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader
 from starlette.responses import HTMLResponse
 
 from carnet.store.demarches import DEMARCHES
-from carnet.web.i18n import translator
+from carnet.web.i18n import translate, translator
 
 templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(str(files("carnet.web") / "templates")),
                                             autoescape=True))
@@ -58,9 +58,9 @@ def page_url(request: Request, page: int) -> str:
     return "?" + urlencode([*query, ("page", str(page))])
 
 
-def demarche_label(code: str | None) -> str:
-    """What a démarche code stands for, in France Travail's own words (`store.demarches`); "" when unknown."""
-    return DEMARCHES[code][2] if code in DEMARCHES else ""
+def demarche_label(code: str | None, lang: str = "fr") -> str:
+    """What a démarche code of `store.demarches` stands for (`demarche_label_<code>`); "" when unknown."""
+    return translate(lang, f"demarche_label_{code}") if code in DEMARCHES else ""
 
 
 templates.env.globals["page_url"] = page_url
