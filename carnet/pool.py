@@ -12,8 +12,6 @@ one before left); any other folder is read `workers` batches ahead.
 
 The pool starts at the first large folder (`POOL_MIN_MESSAGES` new messages)
 and lives as long as the process: `carnet run` warms its workers' models once.
-Once it runs, every folder with new mail goes through it: its workers cost
-nothing more to start, and the calling process need not load the models.
 A worker leaves when the process that started it is gone, even killed: it
 would otherwise wait forever on a queue it holds both ends of.
 A smaller folder is read in the calling process, where starting workers would
@@ -55,7 +53,7 @@ def read_batches(batches: Iterable[Batch], count: int, me: Callable[[], frozense
 
     `count` is how many new messages the folder has; `me()` the seeker's addresses as
     last recorded."""
-    if count < (POOL_MIN_MESSAGES if _pool is None else 1):
+    if count < POOL_MIN_MESSAGES:
         for batch in batches:
             yield batch, stages.read(stages.raws(batch), me(), folder_role, threshold)
         return
