@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import cache
+from itertools import islice
 
 import spacy
 from carnet.classify.tables import relays
@@ -23,14 +24,26 @@ _UNUSED = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer"
 Entities = list[tuple[str, str]]
 
 
-@cache
 def pipeline() -> Language:
+    return _loaded()[0]
+
+
+def model_strings() -> Iterator[str]:
+    """The strings of the vocabulary as the model was loaded, in order. spaCy adds the strings of
+    every text it reads to `vocab.strings`: read whole, they would depend on which messages this
+    process read first, and a pool worker would classify unlike the process that started it."""
+    nlp, count = _loaded()
+    return islice(nlp.vocab.strings, count)
+
+
+@cache
+def _loaded() -> tuple[Language, int]:
     nlp = spacy.load(MODEL, exclude=list(_UNUSED))
     ruler = nlp.add_pipe("entity_ruler", before="ner")
     ruler.add_patterns(  # type: ignore[attr-defined]
         [{"label": "PLATFORM", "pattern": relay.name} for relay in relays()]
     )
-    return nlp
+    return nlp, len(nlp.vocab.strings)
 
 
 def entities(texts: Iterable[str]) -> Iterator[Entities]:

@@ -17,7 +17,7 @@ from collections import ChainMap
 from collections.abc import Mapping
 from functools import cache
 
-from carnet.classify.nlp import pipeline
+from carnet.classify.nlp import model_strings
 from carnet.classify.text import fold
 
 MIN_WORD = 5
@@ -34,7 +34,7 @@ def _vocabulary() -> dict[str, str]:
     ("reseau" → "réseau", but "agence" stays "agence", not "agencé"). "and" and "et" between
     two words stand for "&", which a domain cannot spell."""
     words: dict[str, str] = {}
-    for string in pipeline().vocab.strings:
+    for string in model_strings():
         if string.isalpha() and string.islower() and MIN_WORD <= len(string) <= MAX_WORD:
             folded = fold(string)
             if folded.isascii() and (folded not in words or string == folded):
