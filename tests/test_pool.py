@@ -52,3 +52,18 @@ def test_the_sent_folder_waits_for_each_batch_before_reading_the_next(monkeypatc
     for batch, _read in pool.read_batches(iter(_batches("Sent")), 10_000, me, FolderRole.SENT, 0.5):
         handed.append(batch.last_uid)
     assert asked == list(range(len(handed)))
+
+
+def test_what_a_process_has_read_does_not_change_the_vocabulary_domains_are_read_with() -> None:
+    """spaCy adds the strings of every text it reads to its vocabulary: the segment vocabulary is the
+    model's own, or a pool worker would read a domain unlike the process that started it."""
+    from carnet.classify import nlp, segment
+
+    before = list(nlp.model_strings())
+    segment._vocabulary.cache_clear()
+    known = segment._vocabulary()
+    list(nlp.entities(["La boulangerie recrute des vendeuses zorglubines et quimperloises."]))
+    assert list(nlp.model_strings()) == before
+    assert len(nlp.pipeline().vocab.strings) > len(before)
+    segment._vocabulary.cache_clear()
+    assert segment._vocabulary() == known
