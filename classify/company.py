@@ -449,9 +449,9 @@ def _cuttable(words: Sequence[str], start: int, end: int) -> bool:
     ("Association nationale", "IDF") and from capitalised words after them (a site or a
     division); not from a specific head ("Crédit Mutuel Arkéa") nor from a lower-case
     word that continues the name ("Secours populaire français")."""
-    if (start, end) == (0, len(words)):
-        return False
     tables = extraction()
+    if (start, end) == (0, len(words)) or fold(words[0]) in tables.institution_words:
+        return False  # a public body is its head and its place ("Département de la Loire")
     leading = start == 0 or letters(words[0]) in tables.generic_name_words or fold(words[0]) in tables.trailing_words
     return leading and all(word[:1].isupper() for word in words[end:])
 

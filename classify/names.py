@@ -75,7 +75,8 @@ def _strip_decorations(words: list[str]) -> list[str]:
         changed = False
         for size in range(min(_MAX_DECORATION_WORDS, len(words) - 1), 0, -1):
             if " ".join(_key(w) for w in words[-size:]) in dropped and not _after_ampersand(words, size) \
-                    and not _group_of_long_name(words, size) and not _place_of_own_name(words, size):
+                    and not _group_of_long_name(words, size) and not _place_of_own_name(words, size) \
+                    and not _place_of_public_body(words, size) and not _company_word_of_name(words, size):
                 words, changed = words[:-size], True
                 break
     return words
@@ -92,6 +93,21 @@ def _place_of_own_name(words: Sequence[str], size: int) -> bool:
     names nothing)."""
     before = len(words) - size - 1
     return before >= 2 and _key(words[before]) in _PLACE_JOINTS and _key(words[0]) in _ARTICLES
+
+
+def _place_of_public_body(words: Sequence[str], size: int) -> bool:
+    """"de Nantes" in "Mairie de Nantes": a public body is named by its place ("Ville de
+    Rennes", "Département de la Loire"); without it the head names nothing."""
+    tables = extraction()
+    tail = " ".join(_key(w) for w in words[-size:])
+    return _key(words[0]) in tables.institution_words and tail not in tables.department_words \
+        and tail not in tables.legal_suffixes and any(_key(w) in _PLACE_JOINTS for w in words[1:-size])
+
+
+def _company_word_of_name(words: Sequence[str], size: int) -> bool:
+    """"Corp" in "Evil Corp": an English word for a company after a single name word is part
+    of how the name is said, not a registered form to drop ("Initech Inc" is "Initech")."""
+    return size == 1 and len(words) == 2 and _key(words[-1]) in extraction().company_words
 
 
 def _group_of_long_name(words: Sequence[str], size: int) -> bool:
@@ -157,8 +173,16 @@ def looks_like_person(name: str, local_part: str = "") -> bool:
 def is_title(text: str) -> bool:
     """"Responsable RH", "Talent Acquisition Partner", "Cadre de santé USC": a role, not a name."""
     words = [fold(w).strip(".,()'") for w in text.split()]
+    if _public_body(words):
+        return False
     roles = extraction().role_words
     return bool(words) and (words[0] in roles or words[-1] in roles)
+
+
+def _public_body(words: Sequence[str]) -> bool:
+    """"Département de la Loire": a public body's head and its place, unlike "Département RH"."""
+    return len(words) > 2 and words[0] in extraction().institution_words and (
+        words[1] in _PLACE_JOINTS or words[1].startswith("d'"))
 
 
 def _local_part_names(folded: Sequence[str], local: str) -> bool:

@@ -51,7 +51,17 @@ _REFERENCE_HEAD = re.compile(
 def extract_position(facts: Facts, company: str | None = None) -> str | None:
     """The job title, from explicit phrases first, then from looser places."""
     feminine = bool(extraction().feminine_cues.search(fold(facts.body.decisive[:1500])))
-    return _from_phrases(facts, feminine) or next(_from_layout(facts, company, feminine), None)
+    position = _from_phrases(facts, feminine) or next(_from_layout(facts, company, feminine), None)
+    return _as_headed(position, facts.message.subject) if position else None
+
+
+def _as_headed(position: str, subject: str) -> str:
+    """The title as the subject heads it ("Développeuse web junior") when a sentence wrote
+    it in running lower case ("le poste de développeuse web junior"); as written otherwise."""
+    if not position[:1].islower():
+        return position
+    match = re.search(rf"(?<!\w){re.escape(position)}(?!\w)", subject, re.I)
+    return match.group(0) if match else position
 
 
 def _from_phrases(facts: Facts, feminine: bool) -> str | None:

@@ -18,7 +18,8 @@ from carnet.classify.phrasebook import Phrasebook
 LANGUAGES = ("fr", "en")
 ORG = (
     r"(?P<company>[A-Z0-9ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ][\w&'’+-]*(?:\.\w+)*"
-    r"(?:[ ](?:[A-Z0-9ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ&][\w&'’+-]*(?:\.\w+)*|(?:des|de|du|la|le|et|&|of|and|the|for)(?![\w'’]))){0,4})"
+    r"(?:[ ](?:[A-Z0-9ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ&][\w&'’+-]*(?:\.\w+)*|(?:d|l)['’][A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ][\w&'’+-]*"
+    r"|(?:des|de|du|la|le|et|&|of|and|the|for)(?![\w'’]))){0,4})"
 )
 POS = (
     r"[:«\"“]?\s*(?P<position>(?:[^\n.!?;:«»\"“”()\[\]<>]|\([^()\n]{1,20}\)){2,120})"
@@ -74,6 +75,7 @@ class Relay:
 @dataclass(frozen=True)
 class Extraction:
     legal_suffixes: frozenset[str]
+    company_words: frozenset[str]
     trailing_words: frozenset[str]
     department_words: frozenset[str]
     service_words: frozenset[str]
@@ -215,6 +217,7 @@ def extraction() -> Extraction:
     months = {name: i + 1 for key in ("months_fr", "months_en") for i, name in enumerate(dates[key])}
     return Extraction(
         legal_suffixes=frozenset(data["legal_suffixes"]),
+        company_words=frozenset(data["company_words"]),
         trailing_words=frozenset(data["trailing_words"]),
         department_words=frozenset(data["department_words"]),
         service_words=frozenset(data["service_words"]),

@@ -31,7 +31,7 @@ EXPECTED = {
     ("application", "Leroy Merlin", "Conseiller de vente jardin", "2026-10-13"),
     ("rejection", "Boulangerie Moreau", "Vendeuse en boulangerie", "2026-10-16"),
     ("interview", "L'Atelier Numérique", "Développeuse web junior", "2026-10-19"),
-    ("offer", "L'Atelier Numérique", "développeuse web junior", "2026-10-27"),
+    ("offer", "L'Atelier Numérique", "Développeuse web junior", "2026-10-27"),
 }
 LOOK_ALIKES = ("Indeed", "Apec", "LinkedIn", "Welcome to the Jungle", "Julie")
 
