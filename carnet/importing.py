@@ -25,12 +25,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.orm import Session, sessionmaker
 
 from carnet import pool, stages
-from carnet.classify.triage import is_candidate
 from carnet.config.settings import Settings
 from carnet.ingest.fetch import MAX_BATCH_BYTES, TRIAGE_HEADERS, Batch, Fetched, parse_headers
 from carnet.ingest.folders import Folder, FolderRole
 from carnet.ingest.mailfiles import FileFolder, NotAMailbox, mail_folders
-from carnet.ingest.parse import parse_addresses
 from carnet.ingest.verify import ProofPolicy
 from carnet.runtime import worker_name
 from carnet.store import checkpoint, leases
@@ -149,8 +147,7 @@ def _batches(folder: FileFolder, after: int, addresses: _Seeker, size: int) -> I
 def _candidate(folder: FileFolder, message: Fetched, addresses: _Seeker) -> bool:
     """The sync's triage, on the same header fields."""
     headers = {name: value for name, value in parse_headers(_header(message.raw)).items() if name in _TRIAGE_NAMES}
-    sender = next(iter(parse_addresses(headers.get("from"))), None)
-    return is_candidate(headers.get("subject", ""), sender, headers, folder.role, addresses.current())
+    return stages.triage(headers, folder.role, addresses.current())
 
 
 def _header(raw: bytes) -> bytes:

@@ -36,7 +36,6 @@ from carnet.connecting import connect_mailbox
 from carnet.ingest.connection import Account, ImapError, close
 from carnet.ingest.fetch import Batch, Envelope
 from carnet.ingest.folders import Folder, FolderRole, classify_folders
-from carnet.ingest.parse import parse_addresses
 from carnet.ingest.verify import ProofPolicy
 from carnet.ingest.walk import Connection, FolderVanished, Sizes, new_batches, open_folder, unchanged
 from carnet.store import checkpoint, leases
@@ -164,13 +163,9 @@ def _record(run: _Pass, session: Session, folder: Folder, uidvalidity: int, batc
 
 def _triage(folder: Folder, me: Callable[[], frozenset[str]]) -> Callable[[Envelope], bool]:
     """Triage of the folder's envelopes, with the seeker's addresses as last committed."""
-    from carnet.classify.triage import is_candidate
+    from carnet.stages import triage
 
-    def candidate(envelope: Envelope) -> bool:
-        sender = next(iter(parse_addresses(envelope.headers.get("from"))), None)
-        return is_candidate(envelope.headers.get("subject", ""), sender, envelope.headers, folder.role, me())
-
-    return candidate
+    return lambda envelope: triage(envelope.headers, folder.role, me())
 
 
 def _account(run: _Pass) -> tuple[Account, frozenset[str]]:

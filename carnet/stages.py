@@ -8,16 +8,17 @@ for its whole bytes (`whole`). Stages are pure but for `prove`'s DNS look-ups.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from carnet.classify import classify_many
 from carnet.classify.evidence import Context, Direction, Evidence
+from carnet.classify.triage import is_candidate
 from carnet.ingest import verify
 from carnet.ingest.fetch import Batch, Partial, Streamed
 from carnet.ingest.folders import FolderRole
 from carnet.ingest.message import Message, ParseError, Proof
-from carnet.ingest.parse import parse_message
+from carnet.ingest.parse import parse_addresses, parse_message
 from carnet.ingest.verify import ProofPolicy
 from carnet.store.recording import Failure, Observed
 
@@ -49,6 +50,12 @@ class Classified:
 
     parsed: Parsed
     evidence: Evidence
+
+
+def triage(headers: Mapping[str, str], folder_role: FolderRole | None, me: frozenset[str]) -> bool:
+    """Whether a message is worth reading whole, from the header fields triage reads (lower-case names)."""
+    sender = next(iter(parse_addresses(headers.get("from"))), None)
+    return is_candidate(headers.get("subject", ""), sender, headers, folder_role, me)
 
 
 def raws(batch: Batch) -> list[Raw]:
