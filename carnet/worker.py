@@ -79,7 +79,7 @@ def _sync_safely(runtime: Runtime, mailbox_id: int, worker: str, stop: threading
         _release_failed(runtime, mailbox_id, worker, str(exc))
     except Exception:
         log.exception("mailbox %s: unexpected error during sync", mailbox_id)
-        _release_failed(runtime, mailbox_id, worker, "internal error, see the worker log")
+        _release_failed(runtime, mailbox_id, worker, t("sync_internal_error"))
     else:
         outcome = "errors" if report.errors else "ok"
         log.info(

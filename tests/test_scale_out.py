@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 import synckit
+from carnet.config.i18n import t
 from carnet.store import leases
 from carnet.store.db import transaction
 from carnet.store.models import Mailbox
@@ -240,7 +241,7 @@ def test_a_failing_mailbox_never_stops_the_worker(
 
     rows = mailboxes(rt, [buggy, foreign, fine])
     assert rows[fine].last_sync_at is not None and rows[fine].failures == 0
-    assert rows[buggy].last_error == "internal error, see the worker log"
+    assert rows[buggy].last_error == t("sync_internal_error")
     assert "cannot decrypt" in (rows[foreign].last_error or "")
     for mailbox_id in (buggy, foreign):
         assert (rows[mailbox_id].failures, rows[mailbox_id].lease_owner) == (1, None)
