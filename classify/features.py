@@ -6,7 +6,9 @@ morphology needs from a bag of words), prefixed with the zone's name so that "of
 in a subject and in a signature are different features. Each zone's text features
 are scaled to a unit norm, so that a long opening weighs no more than a short one.
 The rules' signals come as features too, weighted by the rule's own weight, with the
-rules' combined verdict. Hashing (no fitted vocabulary) keeps the artefact a plain
+rules' combined verdict, and the kind of body the other party is (a school, a letting agency,
+a public body, an association, a medium: `organisation_kinds` of `extraction.toml`) as a role.
+Hashing (no fitted vocabulary) keeps the artefact a plain
 matrix of weights and the features stateless.
 """
 
@@ -63,6 +65,7 @@ def features(zones: Zones, signals: Sequence[Signal]) -> list[Feature]:
     found += ((f"role:{role}", 1.0) for role in zones.role)
     found += ((f"flag:{flag}", 1.0) for flag in zones.flags)
     found += text_features("subject", zones.subject)
+    found += text_features("party", zones.party)
     found += text_features("opening", zones.opening)
     found += text_features("signature", zones.signature)
     found += text_features("attachment", " ".join(zones.attachments))

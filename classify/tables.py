@@ -95,6 +95,7 @@ class Extraction:
     institution_heads: tuple[str, ...]
     institution_words: frozenset[str]
     personal_domains: frozenset[str]
+    organisation_kinds: dict[str, frozenset[str]]
     infrastructure_labels: frozenset[str]
     two_part_suffixes: frozenset[str]
     public_abbreviations: dict[str, str]
@@ -237,6 +238,7 @@ def extraction() -> Extraction:
         institution_heads=tuple(data["institution_heads"]),
         institution_words=frozenset(data["institution_words"]),
         personal_domains=frozenset(data["personal_domains"]),
+        organisation_kinds={kind: frozenset(words) for kind, words in data["organisation_kinds"].items()},
         infrastructure_labels=frozenset(data["infrastructure_labels"]),
         two_part_suffixes=frozenset(data["two_part_suffixes"]),
         public_abbreviations=dict(data["public_abbreviations"]),

@@ -4,7 +4,8 @@ A newsletter's 60 KB cost no more than its opening: the model reads the subject,
 the opening of the new text (quoted history, forwarded blocks and the signature set
 apart, at most `OPENING_CHARS`), the start of the signature, the attachments' names
 and types, and a few facts of the headers: who sends (the seeker, a relay of the
-registry, a personal mailbox, an automated address, an organisation), bulk and list
+registry, a personal mailbox, an automated address, an organisation and the kind of body its
+address names), the words of an organisation's address, bulk and list
 headers, a thread (In-Reply-To, References, a reply prefix).
 """
 
@@ -21,6 +22,7 @@ OPENING_CHARS = 1500
 SIGNATURE_CHARS = 300
 _AUTOMATED = re.compile(r"no-?reply|do-?not-?reply|ne-?pas-?repondre|notification|mailer|news|info@|alert")
 _FORWARD = re.compile(r"^\s*(?:tr|fwd?|fw|wg)\s*:", re.I)
+_ADDRESS_WORD = re.compile(r"[a-z]+")
 _REPLY = re.compile(r"^\s*(?:re|aw|sv)\s*(?:\[\d+\])?\s*:", re.I)
 
 
@@ -34,6 +36,10 @@ class Zones:
     signature: str
     attachments: tuple[str, ...]
     flags: tuple[str, ...]
+    #: The words of an organisation's address ("admissions", "univ", "nantes"; "recrutement",
+    #: "transports"): what kind of mailbox, of what kind of body, the other party is. Empty for
+    #: a person's own mailbox and a relay of the registry, whose words say nothing of that.
+    party: str = ""
 
 
 def zones_of(facts: Facts) -> Zones:
@@ -45,7 +51,16 @@ def zones_of(facts: Facts) -> Zones:
         signature=flat(facts.body.full[len(facts.body.decisive):][:SIGNATURE_CHARS]),
         attachments=tuple(_attachment(a.filename, a.content_type) for a in message.attachments[:10]),
         flags=_flags(facts),
+        party=_party(facts),
     )
+
+
+def _party(facts: Facts) -> str:
+    party = facts.counterpart
+    if party is None or facts.relay is not None or party.domain in extraction().personal_domains:
+        return ""
+    local, _, domain = party.email.partition("@")
+    return " ".join(_ADDRESS_WORD.findall(f"{local} {domain.rpartition('.')[0]}"))
 
 
 def _role(facts: Facts) -> tuple[str, ...]:
@@ -61,6 +76,9 @@ def _role(facts: Facts) -> tuple[str, ...]:
         roles.append(f"{direction}:personal")
     else:
         roles.append(f"{direction}:organisation")
+        words = set(_ADDRESS_WORD.findall(party.email.replace("@", " ")))
+        roles += [f"{direction}:kind:{kind}" for kind, names in extraction().organisation_kinds.items()
+                  if words & names]
     if _AUTOMATED.search(party.email):
         roles.append(f"{direction}:automated")
     if party.name and fold(party.name).split()[:1] and fold(party.name).split()[0] in extraction().business_heads:

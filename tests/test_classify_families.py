@@ -6,7 +6,10 @@ the title's case as the employer wrote it)."""
 from __future__ import annotations
 
 import pytest
+from carnet.classify.evidence import Context
+from carnet.classify.facts import read_facts
 from carnet.classify.names import clean_company
+from carnet.classify.zones import zones_of
 from test_classify_rules import incoming, mail, run
 
 ME = "camille.durand@gmail.com"
@@ -162,3 +165,35 @@ MISSIONS = [
 @pytest.mark.parametrize(("sender", "subject", "body"), MISSIONS)
 def test_an_agency_proposing_a_mission_is_an_offer(sender: str, subject: str, body: str) -> None:
     assert run(incoming(sender, subject, body))[0] == "offer"
+
+
+KINDS_OF_BODY = [
+    ("scolarite@univ-exemple.fr", ("out:kind:education",)),
+    ("admissions@ecole-commerce.fr", ("out:kind:education",)),
+    ("location@agence-immobilier-exemple.fr", ("out:kind:housing",)),
+    ("benevolat@asso-quartier.org", ("out:kind:association",)),
+    ("recrutement@transports-exemple.fr", ()),
+    ("jean.martin@gmail.com", ()),
+]
+
+
+@pytest.mark.parametrize(("recipient", "kinds"), KINDS_OF_BODY)
+def test_the_recipients_address_names_the_kind_of_body_it_is(recipient: str, kinds: tuple[str, ...]) -> None:
+    message = mail(f"Camille Durand <{ME}>", "Ma candidature", "Bonjour,\nVeuillez trouver mon CV.", to=recipient)
+    role = zones_of(read_facts(message, Context(me=frozenset({ME})))).role
+    assert tuple(r for r in role if ":kind:" in r) == kinds
+
+
+TRADE_TITLES = [
+    ("Librairie des Quais <rh@librairie-quais.fr>", "Votre candidature au poste de Libraire",
+     "Bonjour,\nNous avons bien reçu votre candidature et reviendrons vers vous.", "Libraire"),
+    ("Harbour Logistics <jobs@harbour-logistics.co.uk>", "Application received: Shift Team Leader",
+     "Hello,\nThanks for applying. We will review your application shortly.", "Shift Team Leader"),
+    ("Domicile Plus <rh@domicile-plus.fr>", "Votre candidature au poste d'Aide ménagère",
+     "Bonjour,\nNous avons bien reçu votre candidature et reviendrons vers vous.", "Aide ménagère"),
+]
+
+
+@pytest.mark.parametrize(("sender", "subject", "body", "position"), TRADE_TITLES)
+def test_a_trade_is_a_title(sender: str, subject: str, body: str, position: str) -> None:
+    assert run(incoming(sender, subject, body))[2] == position
