@@ -22,7 +22,8 @@ from carnet.classify.text import Body, fold
 
 _LEADING = re.compile(
     r"^(?:(?:l|d)['’]\s*|(?:le|la|les|un|une|de|du|des|notre|votre|ce|cette|the|a|an|our|your|"
-    r"this|poste|position|role|job|spontan[ée]e|spontaneous)\s+)+",
+    r"this|poste|position|role|job|spontan[ée]e|spontaneous|"
+    r"offre d['’]emploi|offre|annonce|affichette)\s+)+",
     re.I,
 )
 _TRAILING = re.compile(

@@ -197,3 +197,17 @@ TRADE_TITLES = [
 @pytest.mark.parametrize(("sender", "subject", "body", "position"), TRADE_TITLES)
 def test_a_trade_is_a_title(sender: str, subject: str, body: str, position: str) -> None:
     assert run(incoming(sender, subject, body))[2] == position
+
+
+AD_WORDS = [
+    ("Camille Durand <camille.durand@gmail.com>", "Annonce serveur en salle", "serveur en salle"),
+    ("Camille Durand <camille.durand@gmail.com>", "Offre d'emploi Magasinier cariste", "Magasinier cariste"),
+]
+
+
+@pytest.mark.parametrize(("sender", "subject", "position"), AD_WORDS)
+def test_the_word_of_the_ad_is_no_part_of_the_title(sender: str, subject: str, position: str) -> None:
+    message = mail(sender, subject, "Bonjour,\nJe vous adresse ma candidature pour ce poste. Vous trouverez mon CV "
+                   "en pièce jointe.\nCamille Durand", to="rh@brasserie-exemple.fr", attachment="CV_Camille_Durand.pdf")
+    kind, _, found = run(message)
+    assert (kind, found) == ("application", position)
