@@ -197,11 +197,11 @@ def _field_only(text: str) -> bool:
 
 
 def _cut_at_stops(text: str) -> str:
-    """Cut at the first connector; a comma followed by a lower-case word or by a place
-    ("Commis de cuisine, Paris Marriott") ends the title too."""
+    """Cut at the first connector; a comma followed by a lower-case word, a place
+    ("Commis de cuisine, Paris Marriott") or a contract ("Chauffeur poids lourd, CDI") ends the title too."""
     text = _COMMA_CLAUSE.split(text)[0]
     head, *rest = _COMMA_PART.split(text, maxsplit=1)
-    if rest and fold(rest[0]).split()[:1] and fold(rest[0]).split()[0] in extraction().trailing_words:
+    if rest and fold(rest[0]).split()[:1] and fold(rest[0]).split()[0] in extraction().trailing_words | _CONTRACTS:
         text = head
     lowered = f" {fold(text)} "
     cut = min((i for stop in extraction().position_stops if (i := _stop_at(lowered, stop)) > 0),
@@ -209,6 +209,11 @@ def _cut_at_stops(text: str) -> str:
     return text[: max(cut - 1, 0)] if cut < len(lowered) else text
 
 
+#: A comma before one of these ends the title: "Chauffeur poids lourd, CDI" is the contract's.
+_CONTRACTS = frozenset({
+    "cdi", "cdd", "interim", "stage", "alternance", "apprentissage", "freelance", "temps", "full-time",
+    "part-time", "permanent", "contract", "contrat", "remote", "teletravail", "hybride", "hybrid",
+})
 _SEPARATORS = (" - ", " – ", " — ", " (")
 _SUFFIX = re.compile(r"[^\W\d_][^\d()|]{0,40}?(?=\s[-–—|]\s|\)|$)")
 

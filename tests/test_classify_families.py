@@ -191,6 +191,8 @@ TRADE_TITLES = [
      "Hello,\nThanks for applying. We will review your application shortly.", "Shift Team Leader"),
     ("Domicile Plus <rh@domicile-plus.fr>", "Votre candidature au poste d'Aide ménagère",
      "Bonjour,\nNous avons bien reçu votre candidature et reviendrons vers vous.", "Aide ménagère"),
+    ("Logis Ouest <rh@logis-ouest.fr>", "Votre candidature au poste de Cariste, CDD 6 mois",
+     "Bonjour,\nNous avons bien reçu votre candidature et reviendrons vers vous.", "Cariste"),
 ]
 
 
