@@ -17,8 +17,9 @@ from carnet.classify.rules.chain import all_signals
 from carnet.classify.zones import zones_of
 from carnet.ingest.message import Message
 
-#: Rules whose strong `none` is sure: the server's delivery report, the seeker's mail to themself.
-SURE_NONE = frozenset({"delivery-report", "personal-recipient", "no-job-words"})
+#: Rules whose strong `none` is sure: the server's delivery report, the seeker's mail to themself,
+#: mail that speaks of no job, the seeker's mail that shows no application.
+SURE_NONE = frozenset({"delivery-report", "personal-recipient", "no-job-words", "no-application-in-sight"})
 
 
 @dataclass(frozen=True)

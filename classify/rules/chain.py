@@ -19,6 +19,7 @@ from carnet.classify.rules.outgoing import (
     ApplicationSubject,
     ApplicationWording,
     CvAttachment,
+    NoApplicationInSight,
     NotApplicationWording,
     OutgoingReply,
     PersonalRecipient,
@@ -45,7 +46,8 @@ RULES: dict[str, type[Rule]] = {
         ConfirmationPhrases, NoisePhrases, NoiseSubject, PersonalPhrases, BulkHeaders,
         TrackingSystemSender, CalendarInvite, PersonalSender, DeliveryReport, ApplicationWording,
         ApplicationSubject, CvAttachment, NotApplicationWording, OutgoingReply,
-        PersonalRecipient, ColdOutreach, NotAddressed, GreetingToMany, NoJobWords, OtherApplication,
+        PersonalRecipient, ColdOutreach, NotAddressed, GreetingToMany, NoJobWords, NoApplicationInSight,
+        OtherApplication,
     )
 }
 CHAIN = tuple(RULES)

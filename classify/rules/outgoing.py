@@ -7,8 +7,10 @@ from collections.abc import Iterator
 
 from carnet.classify.evidence import Kind
 from carnet.classify.facts import Facts
+from carnet.classify.position import has_title_word
 from carnet.classify.rules import Rule, Signal
 from carnet.classify.tables import extraction, lexicons
+from carnet.classify.text import flat
 
 _CV_FILE = re.compile(
     r"\b(?:cv|c\.v|resume|résumé|curriculum|lettre[ _-]?de[ _-]?motivation|lm|cover[ _-]?letter|"
@@ -20,6 +22,33 @@ _SUBJECT_WORDS = re.compile(
     r"\b(?:candidature|postuler|application|applying|cv|resume|poste|position|offre|job|stage|"
     r"alternance)\b"
 )
+
+
+#: "chez le médecin", "chez mon garagiste": a visit to someone of a trade, not a job they hold.
+_VISIT = re.compile(r"\bchez (?:le |la |l'|mon |ma |un |une |les )?[\w-]+", re.I)
+
+
+class NoApplicationInSight(Rule):
+    """The seeker's own mail is an application only if it shows one somewhere a reader
+    looks first: applying wording in the new text, a CV or cover letter attached, or a
+    subject that names a job ("livreur", "Demande d'emploi", "Annonce mécanicien"). Mail
+    to a friend that speaks of the boiler's "entretien" and a "rendez-vous" shows none of
+    them: a gate, the model is not asked (the corpus's sent mail is mostly applications,
+    so a model alone leans to reading any sent mail as one)."""
+
+    name = "no-application-in-sight"
+    gate = True
+    direction = "outgoing"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        subject = flat(facts.subject)
+        if (has_title_word(_VISIT.sub(" ", subject))
+                or any(_CV_FILE.search(a.filename) for a in facts.message.attachments if a.filename)
+                or any(pattern.search(text) for lexicon in lexicons()
+                       for pattern, text in ((lexicon.job_words, subject), (lexicon.outgoing_application, facts.text))
+                       if pattern is not None)):
+            return
+        yield Signal(Kind.NONE, 1.0, self.name, True)
 
 
 class ApplicationWording(Rule):
