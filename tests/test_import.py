@@ -37,8 +37,9 @@ MAILS = mailbox(total=160, seed=11, sample=70)
 
 
 def logbook(rt: Runtime, seeker: str | None = None) -> Counter[Row]:
+    """Every recorded entry, those in doubt (waiting for the seeker's review) included."""
     with transaction(rt.factory) as session:
-        rows = logbook_rows(session, seeker=seeker)
+        rows = logbook_rows(session, seeker=seeker, in_doubt=True)
     return Counter((r.kind, r.company, r.position, r.date.isoformat() if r.date else None, r.verification,
                     r.message_id) for r in rows)
 
