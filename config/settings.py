@@ -57,11 +57,7 @@ class Settings:
     def require_secret_key(self) -> str:
         """The encryption key, or a SettingsError saying how to set one."""
         if not self.secret_key:
-            raise SettingsError(
-                "CARNET_SECRET_KEY is not set: generate one with "
-                "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'` "
-                "and export it (or set secret_key in carnet.toml)."
-            )
+            raise SettingsError(t("settings_secret_key_missing"))
         return self.secret_key
 
 
@@ -86,7 +82,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     known = {f.name for f in fields(Settings)}
     for key in list(values):
         if key not in known:
-            raise SettingsError(f"{key}: unknown setting in the config file; known: {', '.join(sorted(known))}.")
+            raise SettingsError(t("settings_unknown", setting=key, known=", ".join(sorted(known))))
     for name in known:
         if ENV_PREFIX + name.upper() in env:
             values[name] = env[ENV_PREFIX + name.upper()]
@@ -102,7 +98,7 @@ def _read_file(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SettingsError(f"{path}: cannot read the config file ({exc}); fix its TOML syntax.") from exc
+        raise SettingsError(t("settings_file_unreadable", path=path, detail=exc)) from exc
     return dict(data.get("carnet", data))
 
 
@@ -113,34 +109,32 @@ def _convert(name: str, value: Any) -> Any:
     if name in _FLOATS:
         number = _number(name, env_name, value, float, minimum=0)
         if name == "evidence_threshold" and number > 1:
-            raise SettingsError(f"{env_name}: {value!r} is above 1; give a number between 0 and 1.")
+            raise SettingsError(t("settings_above_one", name=env_name, value=repr(value)))
         return number
     if name in _LISTS:
         items = value.split(",") if isinstance(value, str) else value
         if not isinstance(items, list | tuple):
-            raise SettingsError(f"{env_name}: expected a comma-separated list, got {value!r}.")
+            raise SettingsError(t("settings_not_a_list", name=env_name, value=repr(value)))
         return tuple(str(item).strip() for item in items if str(item).strip())
     if name == "database_url":
         return _database_url(str(value))
     if name == "ca_file" and value is not None and not Path(str(value)).is_file():
-        raise SettingsError(f"{env_name}: {value!r} is not a readable file; give the path of a PEM CA certificate.")
+        raise SettingsError(t("settings_ca_file", name=env_name, value=repr(value)))
     if name in _OAUTH and value is not None:
         return _oauth_value(name, env_name, str(value).strip())
     if name == "lang" and str(value) not in ("fr", "en"):
-        raise SettingsError(f"{env_name}: {value!r} is not a language Carnet speaks; use fr or en.")
+        raise SettingsError(t("settings_language", name=env_name, value=repr(value)))
     return value if name == "data_dir" else (str(value) if value is not None else None)
 
 
 def _oauth_value(name: str, env_name: str, value: str) -> str | None:
     """OAuth settings: an authority is an https URL, a tenant one path segment; empty means unset."""
     if name == "microsoft_authority" and not re.fullmatch(r"https://[^/\s]+/?", value):
-        raise SettingsError(f"{env_name}: {value!r} is not an https URL without a path; "
-                            "use e.g. https://login.microsoftonline.com.")
+        raise SettingsError(t("settings_authority", name=env_name, value=repr(value)))
     if name == "microsoft_tenant" and not re.fullmatch(r"[\w.-]+", value):
-        raise SettingsError(f"{env_name}: {value!r} is not a tenant; use common, organizations, consumers, "
-                            "your tenant id or its domain.")
+        raise SettingsError(t("settings_tenant", name=env_name, value=repr(value)))
     if any(c.isspace() for c in value):
-        raise SettingsError(f"{env_name}: the value contains spaces; paste the id or secret without them.")
+        raise SettingsError(t("settings_spaces", name=env_name))
     return value.rstrip("/") or None
 
 
@@ -148,7 +142,7 @@ def _check_oauth(settings: Settings) -> Settings:
     """Google's token endpoint refuses a client without its secret: both or neither."""
     if bool(settings.google_client_id) != bool(settings.google_client_secret):
         missing = "CARNET_GOOGLE_CLIENT_SECRET" if settings.google_client_id else "CARNET_GOOGLE_CLIENT_ID"
-        raise SettingsError(f"{missing}: not set; a Google OAuth client needs both its id and its secret.")
+        raise SettingsError(t("settings_google_pair", name=missing))
     return settings
 
 
@@ -156,10 +150,10 @@ def _number(name: str, env_name: str, value: Any, kind: type, minimum: float) ->
     try:
         number = kind(value)
     except (TypeError, ValueError):
-        raise SettingsError(f"{env_name}: {value!r} is not a {'whole ' if kind is int else ''}number; "
-                            f"set {name} to a number.") from None
+        raise SettingsError(t("settings_whole_number" if kind is int else "settings_number",
+                              name=env_name, value=repr(value))) from None
     if number < minimum:
-        raise SettingsError(f"{env_name}: {value!r} is below {minimum}; set a larger value.")
+        raise SettingsError(t("settings_below", name=env_name, value=repr(value), minimum=minimum))
     return number
 
 

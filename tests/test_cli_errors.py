@@ -85,3 +85,11 @@ def test_serve_on_a_port_in_use_is_one_sentence() -> None:
     assert result.returncode == 1
     assert _one_sentence(result.stderr) == (
         f"carnet: Port {port} on 127.0.0.1 is already taken by another program: choose another one with --port.")
+
+
+@pytest.mark.parametrize(("lang", "word"), [("fr", "entier"), ("en", "whole")])
+def test_a_bad_setting_is_one_sentence_in_the_operators_language(lang: str, word: str) -> None:
+    result = carnet("logbook", env={"CARNET_BATCH_SIZE": "abc", "CARNET_LANG": lang})
+    line = _one_sentence(result.stderr)
+    assert result.returncode == 2
+    assert "CARNET_BATCH_SIZE" in line and word in line
