@@ -15,12 +15,13 @@ message is `none` for both, as in the product):
   number of epochs over minibatches of 32. Architectures: `TextCatBOW.v3` (words and word pairs)
   and `TextCatEnsemble.v2` without vectors (spaCy's default textcat).
 
-Evidence is a kind other than `none` at threshold 0.5 (1 − P(none) ≥ 0.5); its kind is the
-likeliest of the others. The table gives, over the held-out predictions of all the folds run:
-evidence precision and recall, false evidence (messages labelled none predicted as evidence),
-kind accuracy on the messages labelled evidence and predicted evidence, training time (sum over folds) and
-prediction speed (open messages per second of CPU time, from the reading's zones to the
-probabilities; the reading itself, shared by both, is not counted).
+Evidence is a kind other than `none` at threshold 0.5 (1 − P(none) ≥ 0.5, rounded to three
+decimals as `classify.decision.decide` rounds it); its kind is the likeliest of the others.
+The table gives, over the held-out predictions of all the folds run: evidence precision and
+recall, false evidence (messages labelled none predicted as evidence), kind accuracy on the
+messages labelled evidence and predicted evidence, training time (CPU seconds, summed over the
+folds) and prediction speed (open messages per second of CPU time, from the reading's zones to
+the probabilities; the reading itself, shared by both, is not counted).
 
     python benchmarks/compare_textcat.py [--folds 5] [--run N] [--epochs 10] [--models linear,bow,ensemble]
 """
@@ -35,6 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import spacy
+from carnet.classify.decision import decide, doubt_band
 from carnet.classify.evidence import Kind
 from carnet.classify.features import features, matrix
 from carnet.classify.groups import grouped_folds
@@ -83,9 +85,9 @@ class Tally:
 
 
 def _kind(row: np.ndarray) -> int:
-    if 1 - row[_NONE] < THRESHOLD:
-        return _NONE
-    return max((i for i in range(len(KINDS)) if i != _NONE), key=lambda i: row[i])
+    """The kind the product's decision gives at the threshold alone (as `carnet eval` scores it)."""
+    decision = decide(row, THRESHOLD, doubt_band(THRESHOLD))
+    return _NONE if decision.below_threshold else KINDS.index(decision.kind)
 
 
 def _ratio(hits: int, total: int) -> str:
