@@ -24,6 +24,11 @@ _SUBJECT_WORDS = re.compile(
 )
 
 
+def _cv_attached(facts: Facts) -> bool:
+    """A CV or cover letter among the attachments, by its file name."""
+    return any(_CV_FILE.search(a.filename) for a in facts.message.attachments if a.filename)
+
+
 #: "chez le médecin", "chez mon garagiste": a visit to someone of a trade, not a job they hold.
 _VISIT = re.compile(r"\bchez (?:le |la |l'|mon |ma |un |une |les )?[\w-]+", re.I)
 
@@ -43,7 +48,7 @@ class NoApplicationInSight(Rule):
     def signals(self, facts: Facts) -> Iterator[Signal]:
         subject = flat(facts.subject)
         if (has_title_word(_VISIT.sub(" ", subject))
-                or any(_CV_FILE.search(a.filename) for a in facts.message.attachments if a.filename)
+                or _cv_attached(facts)
                 or any(pattern.search(text) for lexicon in lexicons()
                        for pattern, text in ((lexicon.job_words, subject), (lexicon.outgoing_application, facts.text))
                        if pattern is not None)):
@@ -86,10 +91,9 @@ class CvAttachment(Rule):
     direction = "outgoing"
 
     def signals(self, facts: Facts) -> Iterator[Signal]:
-        names = [a.filename for a in facts.message.attachments if a.filename]
-        if any(_CV_FILE.search(name) for name in names):
+        if _cv_attached(facts):
             yield Signal(Kind.APPLICATION, 0.6, self.name, True)
-        elif any(_DOCUMENT.search(name) for name in names):
+        elif any(_DOCUMENT.search(a.filename) for a in facts.message.attachments if a.filename):
             yield Signal(Kind.APPLICATION, 0.25, f"{self.name}: document")
 
 
