@@ -11,7 +11,13 @@ recruiter may write "Quick question" or "Bonjour", and mail from a small busines
 webmail ("Garage Moreau" <garage.moreau@gmail.com>, `boulangerie.martin@…`). Two kinds of mail are not,
 whatever their words: a job board's bulk alert ("12 nouvelles offres…") that
 names no application, and mail from billing or order addresses (invoices,
-receipts), which no employer writes from.
+receipts), which no employer writes from. And two kinds pass only on words that
+name hiring outright ("candidature", "recrutement", "emploi", "interview"), not on the
+trade words hiring shares with commerce ("offre", "entretien", "rendez-vous",
+"dossier"): mail sent in bulk (a retailer's "Votre offre exclusive", a garage chain's
+"Votre entretien auto à -20 %"), which is never one employer's answer to one seeker,
+and the display name of an automated sender ("La Poste" <noreply@…>), which names the
+sender, not the message.
 """
 
 from __future__ import annotations
@@ -33,6 +39,14 @@ _JOB_WORDS = re.compile(
     r"recruit|screen|availability|candidacy|welcome to the team|remplacement|saisonni|renfort|"
     r"\bshifts?\b|\btrial\b"
 )
+#: Words that name an application or a hiring outright: the only ones a mailing sent to a list may
+#: pass on, for its trade words ("offre", "entretien", "rendez-vous", "contrat", "dossier") are
+#: commerce's as much as hiring's.
+_HIRING_WORDS = re.compile(
+    r"candidat|postul|recrut|emploi|\bcv\b|\brh\b|\bdrh\b|embauche|\bstage|alternance|\bcdi\b|\bcdd\b|"
+    r"entretien d.embauche|ressources humaines|\bjobs?\b|applica|appl(?:y|ied)|interview|hiring|\bhire|career|"
+    r"recruit|candidacy|\bhr\b|human resources|talent|people team|contrat de travail|offer letter"
+)
 _AUTOMATED = re.compile(r"no-?reply|do-?not-?reply|ne-?pas-?repondre|notification|mailer|news|info@")
 _BILLING = re.compile(r"^(?:factur|billing|invoice|receipt|recu|commande|order|livraison|shipping|delivery|paiement|"
                       r"payment)[^@]*@")
@@ -53,9 +67,14 @@ def is_candidate(subject: str, sender: Address | None, headers: Mapping[str, str
         return False
     if sender is not None and find_relay(sender.domain) is not None:
         return True
-    if _JOB_WORDS.search(fold(f"{subject} {sender.name if sender else ''}")):
+    subject, name = fold(subject), fold(sender.name if sender else "")
+    if is_bulk(lowered.get):
+        return bool(_HIRING_WORDS.search(f"{subject} {name}"))
+    if _JOB_WORDS.search(subject) or _HIRING_WORDS.search(name):
         return True
-    return not (is_bulk(lowered.get) or (_is_personal_or_automated(sender) and not _names_a_business(sender)))
+    if _is_automated(sender):
+        return False
+    return not (_is_personal(sender) and not _names_a_business(sender))
 
 
 def _names_a_business(sender: Address | None) -> bool:
@@ -94,7 +113,11 @@ def _is_billing(sender: Address | None) -> bool:
     return sender is not None and bool(_BILLING.search(sender.email))
 
 
-def _is_personal_or_automated(sender: Address | None) -> bool:
-    if sender is None:
-        return True
-    return sender.domain in extraction().personal_domains or bool(_AUTOMATED.search(sender.email))
+def _is_personal(sender: Address | None) -> bool:
+    return sender is None or sender.domain in extraction().personal_domains
+
+
+def _is_automated(sender: Address | None) -> bool:
+    """A no-reply or notification address: its display name ("CAF", "Darty") says who sends, not
+    that a small business writes by hand, so it passes only on the job words of its subject."""
+    return sender is not None and bool(_AUTOMATED.search(sender.email))
