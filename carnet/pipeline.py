@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -37,7 +37,7 @@ from carnet.ingest.connection import Account, ImapError, close
 from carnet.ingest.fetch import Batch, Envelope
 from carnet.ingest.folders import Folder, FolderRole, classify_folders
 from carnet.ingest.verify import ProofPolicy
-from carnet.ingest.walk import Connection, FolderVanished, Sizes, new_batches, open_folder, unchanged
+from carnet.ingest.walk import Connection, FolderMark, FolderVanished, Sizes, new_batches, new_mail, open_folder
 from carnet.store import checkpoint, leases
 from carnet.store.checkpoint import FolderError
 from carnet.store.db import transaction
@@ -105,18 +105,36 @@ def sync_mailbox(factory: sessionmaker[Session], settings: Settings, mailbox_id:
 
 
 def _sync_folders(run: _Pass, connection: Connection, me: frozenset[str], report: SyncReport) -> None:
-    """Folders in sync order (sent first); a folder's error is reported and the others go on."""
+    """Folders in sync order (sent first); a folder's error is reported and the others go on.
+
+    STATUS of every folder first: when the pass has much new mail, the pool's workers load
+    their models while the first folders are fetched, instead of after."""
     with transaction(run.factory) as session:
         marks = checkpoint.folder_marks(session, run.mailbox_id)
-    for folder in classify_folders(connection.listing()):
+    changed = [(folder, new) for folder, new in _new_mail(run, connection, marks) if new]
+    if not changed:
+        return
+    from carnet import pool
+
+    if sum(new for _, new in changed) >= pool.POOL_MIN_MESSAGES:
+        pool.start()
+    for folder, _ in changed:
         if run.stop.is_set():
             return
         try:
-            if not unchanged(connection, folder, marks.get(folder.name)):
-                me = _sync_folder(run, connection, folder, me, report)
+            me = _sync_folder(run, connection, folder, me, report)
         except FolderError as exc:
             log.warning("mailbox %s folder %r: %s", run.mailbox_id, folder.name, exc)
             report.errors.append(str(exc))
+        except FolderVanished:
+            log.info("mailbox %s folder %r vanished during the pass", run.mailbox_id, folder.name)
+
+
+def _new_mail(run: _Pass, connection: Connection, marks: dict[str, FolderMark]) -> Iterator[tuple[Folder, int]]:
+    """Each folder of the listing, in sync order, with how much new mail STATUS shows in it."""
+    for folder in classify_folders(connection.listing()):
+        try:
+            yield folder, new_mail(connection, folder, marks.get(folder.name))
         except FolderVanished:
             log.info("mailbox %s folder %r vanished during the pass", run.mailbox_id, folder.name)
 

@@ -10,11 +10,15 @@ The seeker's addresses (`me`) change only when a batch of their sent folder is
 recorded, so that folder goes one batch at a time (each sees the addresses the
 one before left); any other folder is read `workers` batches ahead.
 
-The pool starts at the first large folder (`POOL_MIN_MESSAGES` new messages)
-and lives as long as the process: `carnet run` warms its workers' models once.
+The pool starts when a pass has much new mail (`POOL_MIN_MESSAGES` new messages,
+`start`, its workers loading their models while the first folders are fetched) or
+at the first large folder, and lives as long as the process: `carnet run` warms
+its workers' models once. Once it runs, every folder with new mail goes through
+it: its workers cost nothing more to start, and the calling process need not load
+the models.
 A worker leaves when the process that started it is gone, even killed: it
 would otherwise wait forever on a queue it holds both ends of.
-A smaller folder is read in the calling process, where starting workers would
+Until a pool runs, a smaller folder is read in the calling process, where starting workers would
 cost more than it saves. Workers are started with `forkserver`, never `fork`:
 the parent holds threads, sockets and database connections.
 """
@@ -53,7 +57,7 @@ def read_batches(batches: Iterable[Batch], count: int, me: Callable[[], frozense
 
     `count` is how many new messages the folder has; `me()` the seeker's addresses as
     last recorded."""
-    if count < POOL_MIN_MESSAGES:
+    if count < (POOL_MIN_MESSAGES if _pool is None else 1):
         for batch in batches:
             yield batch, stages.read(stages.raws(batch), me(), folder_role, threshold)
         return
@@ -80,6 +84,13 @@ def _in_pool(pool: ProcessPoolExecutor, batches: Iterable[Batch], ahead: int,
     finally:
         for _, future in pending:
             future.cancel()
+
+
+def start() -> None:
+    """Start the pool's workers now, without waiting for them: each loads its models meanwhile."""
+    pool = _shared_pool()
+    for _ in range(workers()):
+        pool.submit(os.getpid)
 
 
 def warm() -> None:

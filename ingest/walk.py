@@ -2,7 +2,7 @@
 
 Per folder, as `carnet.pipeline` drives it:
 
-    STATUS ──unchanged since the checkpoint──▶ skip (one round trip)
+    STATUS ──nothing new since the checkpoint──▶ skip (one round trip)
        │ changed
        ▼
     EXAMINE ──▶ UIDVALIDITY (the store decides where to resume) ──▶ UID SEARCH
@@ -68,17 +68,20 @@ class Connection:
             return self.client.folder_exists(name)
 
 
-def unchanged(connection: Connection, folder: Folder, mark: FolderMark | None) -> bool:
-    """STATUS says nothing arrived since the checkpoint: one round trip instead of EXAMINE and SEARCH.
+def new_mail(connection: Connection, folder: Folder, mark: FolderMark | None) -> int:
+    """How many messages arrived since the checkpoint, as STATUS tells (one round trip): 0 when
+    nothing did, and the folder is skipped without EXAMINE and SEARCH.
 
-    A folder still counting UIDVALIDITY changes is always examined, so that a stable
-    pass resets the count."""
-    if mark is None or mark.resets:
-        return False
+    A folder never synced, whose UIDVALIDITY changed or that is still counting UIDVALIDITY
+    changes counts all its messages, and at least one: it is always examined, so that a stable
+    pass resets the count. The figure is an estimate (expunged UIDs count): what the pass
+    plans with, never what it records."""
     with _vanishing(connection, folder), connection.lock:
-        status = connection.client.folder_status(folder.name, [b"UIDNEXT", b"UIDVALIDITY"])
-    uidnext = status.get(b"UIDNEXT")
-    return status.get(b"UIDVALIDITY") == mark.uidvalidity and uidnext is not None and uidnext - 1 <= mark.last_uid
+        status = connection.client.folder_status(folder.name, [b"MESSAGES", b"UIDNEXT", b"UIDVALIDITY"])
+    uidnext, everything = status.get(b"UIDNEXT"), max(1, int(status.get(b"MESSAGES") or 0))
+    if mark is None or mark.resets or status.get(b"UIDVALIDITY") != mark.uidvalidity or uidnext is None:
+        return everything
+    return max(0, uidnext - 1 - mark.last_uid)
 
 
 def open_folder(connection: Connection, folder: Folder) -> int:
