@@ -20,7 +20,8 @@ A worker leaves when the process that started it is gone, even killed: it
 would otherwise wait forever on a queue it holds both ends of.
 Until a pool runs, a smaller folder is read in the calling process, where starting workers would
 cost more than it saves. Workers are started with `forkserver`, never `fork`:
-the parent holds threads, sockets and database connections.
+the parent holds threads, sockets and database connections. The fork server
+loads the models once (`carnet.preload`), and each worker is forked with them.
 """
 
 from __future__ import annotations
@@ -105,6 +106,7 @@ def _shared_pool() -> ProcessPoolExecutor:
     with _pool_lock:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["carnet.preload"])
             _pool = ProcessPoolExecutor(workers(), mp_context=context, initializer=_warm, initargs=(os.getpid(),))
             atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
         return _pool
@@ -119,18 +121,12 @@ def _discard(pool: ProcessPoolExecutor) -> None:
 
 
 def _warm(parent: int) -> None:
-    """Load the tables and models once per worker, before its first batch (not at the first message
-    that needs them, seconds into a folder); leave with `parent`."""
+    """Leave with `parent`; have the tables and models loaded before the first batch (forked from
+    the fork server, which loaded them, a worker has them already)."""
     threading.Thread(target=_follow, args=(parent,), name="carnet-pool-parent", daemon=True).start()
-    from carnet.classify import classify
-    from carnet.classify.evidence import Context
-    from carnet.classify.segment import segment_label
-    from carnet.ingest.parse import parse_message
+    from carnet import preload
 
-    sample = (b"From: RH Acme <rh@acme.fr>\r\nTo: lea@example.fr\r\nSubject: Votre candidature\r\n\r\n"
-              b"Bonjour, nous vous invitons a un entretien pour le poste de comptable.\r\n")
-    classify(parse_message(sample), Context(me=frozenset({"lea@example.fr"})))
-    segment_label("warm-up")  # spaCy's model and the vocabulary it gives: the sample needs neither
+    preload.load()
 
 
 def _follow(parent: int) -> None:
