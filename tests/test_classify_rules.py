@@ -339,7 +339,9 @@ TRIAGE_CASES = [
     ("Update", "noreply@greenhouse.io", {"List-Id": "x"}, None, True),
     ("Photos du weekend", "friend@gmail.com", {}, None, False),
     ("Quick question", "jane@acme.com", {}, None, True),
-    ("Entretien", "a@b.fr", {"Precedence": "bulk"}, None, True),
+    ("Entretien", "a@b.fr", {"Precedence": "bulk"}, None, False),
+    ("Entretien d'embauche", "a@b.fr", {"Precedence": "bulk"}, None, True),
+    ("Entretien", "a@b.fr", {}, None, True),
     ("Your order has shipped", "no-reply@shop.com", {}, None, False),
 ]
 
