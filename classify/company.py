@@ -130,10 +130,18 @@ def acceptable(name: str, relay: Relay | None = None) -> bool:
     ("Entreprise", "Consulter ma…"), a sign-off ("Veuillez agréer"), a file's or a site's name
     ("CV_Yanis.pdf", "caterer.com"), nor a name cut before its end ("Librairie Le")."""
     key = normalize_name(name)
-    if len(key) < 3 or key in _LABELS or _FIELD_LABEL.search(name) or looks_like_person(name):
+    if len(key) < 3 or key in _LABELS or _FIELD_LABEL.search(name) or looks_like_person(name) \
+            or ":" in name or _addressed_person(name):
         return False
     return not any(normalize_name(other.name) == key for other in relays()
                    if not (relay is other and relay.kind == "agency"))
+
+
+def _addressed_person(name: str) -> bool:
+    """"Monsieur Hamelin", "Mrs Carter": a person addressed by a form of address, whatever the
+    surname; an organisation is never written so."""
+    words = name.split()
+    return len(words) > 1 and fold(words[0]).rstrip(".") in extraction().honorifics
 
 
 def _relay_finders(facts: Facts, party: Address, relay: Relay,
@@ -255,6 +263,8 @@ def _after_sender(name: str, texts: _Texts) -> str:
     if not match:
         return name
     first = match.group("first")
+    if fold(first) in extraction().first_names:
+        return match.group("company")  # "Tom at Harbour Lights B&B"
     signed = re.search(rf"^{re.escape(first)}[ ]+[A-ZÀ-Ý][\w'’-]+[ \t]*$", texts.full, re.M)
     return match.group("company") if signed else name
 
@@ -288,7 +298,7 @@ def _expand(name: str | None, texts: _Texts) -> str | None:
     if not name:
         return None
     pattern = re.compile(r"(?:^|(?<=[-–|] ))(?:(?P<head>[\w-]+(?:[ ][A-ZÀ-Ý]\w+)?)[ ]+)?" + re.escape(name)
-                         + r"(?:[ ][A-ZÀ-Ý][\w'’&-]*(?![\w'’]))*", re.M)
+                         + r"(?:[ ](?:&[ ])?[A-ZÀ-Ý][\w'’&-]*(?![\w'’]))*", re.M)
     text = f"{texts.subject}\n{texts.full}"
     found = (_without_site(clean_company(_without_site(m.group(0), texts)), texts) for m in pattern.finditer(text)
              if _trade_head(m.group("head"), _line_start(text, m.start()))
