@@ -157,7 +157,8 @@ def clean_position(raw: str, feminine: bool = False) -> str | None:
     text = " ".join(text.split()).strip(_EDGE)
     text = _TRAILING.sub("", _LEADING.sub("", text)).strip(_EDGE)
     words = text.split()
-    if len(text) < 2 or len(words) > _MAX_WORDS or not has_title_word(text) or _field_only(text):
+    if len(text) < 2 or len(words) > _MAX_WORDS or not has_title_word(text) or _field_only(text) \
+            or _contract_only(text):
         return None
     if fold(words[0]) in extraction().leading_stopwords:
         return None
@@ -196,12 +197,22 @@ def _field_only(text: str) -> bool:
     return all(t in tables.field_words for t in titles)
 
 
+def _contract_only(text: str) -> bool:
+    """"Alternance rentrée", "alternance nous intéresse": the kind of contract and other words,
+    no job; "Stage Data & Analytics" or "apprenti mécanicien" name one."""
+    tables = extraction()
+    words = _WORDS.findall(fold(text))
+    titles = [p for w in words for p in (w, *w.split("-")) if p in tables.title_words]
+    return len(words) > 1 and all(t in tables.internship_words for t in titles)
+
+
 def _cut_at_stops(text: str) -> str:
     """Cut at the first connector; a comma followed by a lower-case word, a place
     ("Commis de cuisine, Paris Marriott") or a contract ("Chauffeur poids lourd, CDI") ends the title too."""
     text = _COMMA_CLAUSE.split(text)[0]
     head, *rest = _COMMA_PART.split(text, maxsplit=1)
-    if rest and fold(rest[0]).split()[:1] and fold(rest[0]).split()[0] in extraction().trailing_words | _CONTRACTS:
+    after = fold(rest[0]).split()[:1] if rest else []
+    if after and after[0] in extraction().trailing_words | _CONTRACTS and after[0] not in _REGIONS:
         text = head
     lowered = f" {fold(text)} "
     cut = min((i for stop in extraction().position_stops if (i := _stop_at(lowered, stop)) > 0),
@@ -209,6 +220,9 @@ def _cut_at_stops(text: str) -> str:
     return text[: max(cut - 1, 0)] if cut < len(lowered) else text
 
 
+#: Regions a job covers ("Customer Success Manager, EMEA"): part of the title as the employer
+#: writes it, unlike a city or a country where the office is.
+_REGIONS = frozenset({"emea", "apac", "amer", "americas", "latam", "dach", "nordics", "mena", "anz", "benelux"})
 #: A comma before one of these ends the title: "Chauffeur poids lourd, CDI" is the contract's.
 _CONTRACTS = frozenset({
     "cdi", "cdd", "interim", "stage", "alternance", "apprentissage", "freelance", "temps", "full-time",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from carnet.classify import classify
+from carnet.classify.company import acceptable
 from carnet.classify.evidence import Context, Evidence
 from carnet.classify.mailbox import mailbox_name, without_places
 from carnet.classify.names import (
@@ -17,7 +18,8 @@ from carnet.classify.names import (
     names_in,
     registrable_label,
 )
-from carnet.classify.position import clean_position
+from carnet.classify.position import clean_position, extract_position
+from carnet.classify.reading import read
 from carnet.classify.segment import segment_label, written_words
 from carnet.classify.signature import signature_names
 from carnet.classify.sites import places_in, without_site
@@ -37,6 +39,9 @@ CLEAN_CASES = [
     ("Le poste", None),
     ("Careers", None),
     ("Indeed", None),
+    ("Cabinet Roussel & Associés SELARL", "Cabinet Roussel & Associés"),
+    ("Ferme des Saules GAEC", "Ferme des Saules"),
+    ("DocuSign", None),
 ]
 
 
@@ -132,6 +137,42 @@ def test_company_of_an_outgoing_application_is_the_recipient() -> None:
 ])
 def test_clean_position_needs_a_title_word(raw: str, expected: str | None) -> None:
     assert clean_position(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Customer Success Manager, EMEA", "Customer Success Manager, EMEA"),
+    ("Alternance rentrée", None),
+    ("alternance nous intéresse", None),
+    ("Stage Data & Analytics", "Stage Data & Analytics"),
+    ("valoriste", "valoriste"),
+])
+def test_clean_position_keeps_a_region_and_needs_a_job(raw: str, expected: str | None) -> None:
+    assert clean_position(raw) == expected
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Monsieur Hamelin", False),
+    ("Invitation : Entretien", False),
+    ("Maya Okafor", False),
+    ("Menuiserie Hamelin", True),
+    ("Cabinet Vasseur & Associés", True),
+])
+def test_acceptable_company(name: str, expected: bool) -> None:
+    assert acceptable(name) is expected
+
+
+@pytest.mark.parametrize(("body", "position"), [
+    ("Je souhaiterais effectuer mon alternance chez vous comme préparateur en pharmacie.",
+     "préparateur en pharmacie"),
+    ("Un ami m'a dit que vous cherchiez un magasinier cariste.", "magasinier cariste"),
+    ("Vous avez postulé à l'offre n° 571DDF « Chauffeur poids lourd (H/F) CDI » proposée par X.",
+     "Chauffeur poids lourd"),
+    ("Je vous propose de nous rejoindre en qualité de collaborateur comptable.", "collaborateur comptable"),
+])
+def test_position_from_letters_and_cards(body: str, position: str) -> None:
+    message = mail(ME, "Bonjour", body, to="contact@acme.fr")
+    facts = read(message, Context(me=frozenset({ME}))).facts
+    assert extract_position(facts) == position
 
 
 @pytest.mark.parametrize(("subject", "body", "position"), [
