@@ -131,10 +131,20 @@ def acceptable(name: str, relay: Relay | None = None) -> bool:
     ("CV_Yanis.pdf", "caterer.com"), nor a name cut before its end ("Librairie Le")."""
     key = normalize_name(name)
     if len(key) < 3 or key in _LABELS or _FIELD_LABEL.search(name) or looks_like_person(name) \
-            or ":" in name or _addressed_person(name):
+            or ":" in name or _addressed_person(name) or _job_title(name):
         return False
     return not any(normalize_name(other.name) == key for other in relays()
                    if not (relay is other and relay.kind == "agency"))
+
+
+def _job_title(name: str) -> bool:
+    """"Operations Analyst", "Supply Chain Analyst" (a subject's "Your application to X at
+    Monzo"): a name ending with a job's word is the job, not the employer; a field's word
+    ends names ("Harbour Analytics"), and so does a trade no job is ("Lucas Transports")."""
+    tables = extraction()
+    last = fold(name.split()[-1]) if name.split() else ""
+    return len(name.split()) > 1 and last in tables.title_words and last not in tables.field_words \
+        and last not in tables.business_tails
 
 
 def _addressed_person(name: str) -> bool:
@@ -515,7 +525,23 @@ def _domain_name(label: str) -> str | None:
     """Last resort: the label itself."""
     if label in extraction().infrastructure_labels:
         return None
-    return clean_company(prettify_label(label))
+    return clean_company(" ".join(_split_trade(prettify_label(word)) for word in label.split("-") if word))
+
+
+def _split_trade(word: str) -> str:
+    """"Corvanehealth" → "Corvane Health", "Maisoncastel" → "Maison Castel": a label that glues
+    a name to the trade word that ends or heads it; the name is read apart from the word."""
+    tables = extraction()
+    folded = fold(word)
+    if len(folded) != len(word) or not folded.isalpha():
+        return word
+    for tail in sorted(tables.business_tails - tables.legal_suffixes, key=len, reverse=True):
+        if folded.endswith(tail) and len(folded) - len(tail) >= 4:
+            return f"{word[: -len(tail)]} {tail.capitalize()}"
+    for head in sorted(tables.business_heads, key=len, reverse=True):
+        if folded.startswith(head) and len(folded) - len(head) >= 4:
+            return f"{head.capitalize()} {word[len(head):].capitalize()}"
+    return word
 
 
 def from_entities(entities: Sequence[tuple[str, str]]) -> Company | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from carnet.classify import classify
-from carnet.classify.company import acceptable
+from carnet.classify.company import _domain_name, acceptable
 from carnet.classify.evidence import Context, Evidence
 from carnet.classify.mailbox import mailbox_name, without_places
 from carnet.classify.names import (
@@ -121,6 +121,16 @@ def test_company_precedence(sender: str, subject: str, body: str, company: str) 
     assert any(reason.startswith("company: ") for reason in evidence.reasons)
 
 
+@pytest.mark.parametrize(("label", "name"), [
+    ("corvanehealth", "Corvane Health"),
+    ("maisoncastel", "Maison Castel"),
+    ("polesante-armor", "Pole Sante Armor"),
+    ("lazard", "Lazard"),
+])
+def test_a_domain_label_reads_apart_from_its_trade_word(label: str, name: str) -> None:
+    assert _domain_name(label) == name
+
+
 def test_company_of_an_outgoing_application_is_the_recipient() -> None:
     message = mail(ME, "Candidature", "Je vous adresse ma candidature.",
                    to="recrutement@ehpad-lestilleuls.fr", attachment="CV.pdf")
@@ -152,6 +162,8 @@ def test_clean_position_keeps_a_region_and_needs_a_job(raw: str, expected: str |
 
 @pytest.mark.parametrize(("name", "expected"), [
     ("Monsieur Hamelin", False),
+    ("Operations Analyst", False),
+    ("Harbour Analytics", True),
     ("Invitation : Entretien", False),
     ("Maya Okafor", False),
     ("Menuiserie Hamelin", True),
