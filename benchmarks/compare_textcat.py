@@ -1,4 +1,4 @@
-"""Does spaCy's `textcat` beat the shipped linear model? Both measured on the same grouped folds.
+"""Does spaCy's `textcat` (shipped) still beat the linear model it replaced? Both on the same grouped folds.
 
 The corpus is the labelled one (`tests/corpus`, blind sets aside, as `load_labels` reads it
 with no split) and the folds are those of `carnet eval tests/corpus --folds 5`
@@ -6,60 +6,45 @@ with no split) and the folds are those of `carnet eval tests/corpus --folds 5`
 `config/classifier.toml`). In each fold, on the messages the sure rules leave open (a closed
 message is `none` for both, as in the product):
 
-- linear: the shipped trainer, `classify.train.fit` (logistic regression on the hashed
-  features, its temperature fitted on inner grouped folds of the training part);
-- textcat: spaCy's `textcat` (exclusive classes over the kinds) on a blank French pipeline,
-  fed the same zones (`classify.zones`), each word of a zone prefixed by the zone's name
-  ("subject:offre", "opening:entretien") after spaCy's French tokenizer, plus the roles, flags,
-  the rules' signals and their verdict as tokens; seed 0 (`spacy.util.fix_random_seed`), a fixed
-  number of epochs over minibatches of 32. Architectures: `TextCatBOW.v3` (words and word pairs)
-  and `TextCatEnsemble.v2` without vectors (spaCy's default textcat).
+- textcat: the shipped trainer, `classify.train.fit` (spaCy's textcat of
+  `config/classifier.toml` on the tokens of `classify.features`: zone-prefixed words, roles,
+  flags, the rules' signals and their verdict; its temperature fitted on inner grouped folds
+  of the training part);
+- linear: the logistic regression Carnet shipped before (`linear_model.py`, scikit-learn, on
+  hashed features of the same zones and signals, its temperature fitted the same way).
 
 Evidence is a kind other than `none` at threshold 0.5 (1 − P(none) ≥ 0.5, rounded to three
 decimals as `classify.decision.decide` rounds it); its kind is the likeliest of the others.
 The table gives, over the held-out predictions of all the folds run: evidence precision and
 recall, false evidence (messages labelled none predicted as evidence), kind accuracy on the
 messages labelled evidence and predicted evidence, training time (CPU seconds, summed over the
-folds) and prediction speed (open messages per second of CPU time, from the reading's zones to
-the probabilities; the reading itself, shared by both, is not counted).
+folds, calibration included) and prediction speed (open messages per second of CPU time, from
+the reading's zones to the probabilities; the reading itself, shared by both, is not counted).
 
-    python benchmarks/compare_textcat.py [--folds 5] [--run N] [--epochs 10] [--models linear,bow,ensemble]
+    python benchmarks/compare_textcat.py [--folds 5] [--run N] [--models textcat,linear]
 """
 
 from __future__ import annotations
 
 import argparse
-import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import linear_model
 import numpy as np
-import spacy
 from carnet.classify.decision import decide, doubt_band
 from carnet.classify.evidence import Kind
-from carnet.classify.features import features, matrix
+from carnet.classify.features import tokens
 from carnet.classify.groups import grouped_folds
 from carnet.classify.model import KINDS
 from carnet.classify.reading import Reading
-from carnet.classify.scoring import combine
 from carnet.classify.tables import training_config
 from carnet.classify.train import Corpus, fit, load_corpus
 from carnet.classify.zones import zones_of
-from spacy.language import Language
-from spacy.tokens import Doc
-from spacy.training import Example
-from spacy.util import fix_random_seed, minibatch
 
 THRESHOLD = 0.5
-BATCH = 32
-DROPOUT = 0.2
 _NONE = KINDS.index(Kind.NONE)
-ARCHITECTURES = {
-    "bow": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True, "ngram_size": 2,
-            "no_output_layer": False, "length": 262144},
-    "ensemble": None,  # spaCy's default textcat: TextCatEnsemble.v2, no static vectors
-}
 
 Predict = Callable[[Sequence[Reading]], np.ndarray]
 
@@ -122,69 +107,26 @@ def table(tallies: Sequence[Tally]) -> list[str]:
 
 
 def linear_trainer(corpus: Corpus) -> Callable[[Sequence[int]], Predict]:
+    """The linear model Carnet shipped before textcat (`linear_model.fit`) on the given corpus indices."""
+
+    def train(indices: Sequence[int]) -> Predict:
+        rows = linear_model.rows_of([corpus.readings[i] for i in indices])
+        kinds = np.array([KINDS.index(corpus.labels[i].kind) for i in indices])
+        model = linear_model.fit(rows, kinds, [corpus.groups[i] for i in indices])
+        return lambda readings: model.probabilities(linear_model.rows_of(readings))
+
+    return train
+
+
+def textcat_trainer(corpus: Corpus) -> Callable[[Sequence[int]], Predict]:
     """The shipped training (`classify.train.fit`) on the given corpus indices."""
 
     def train(indices: Sequence[int]) -> Predict:
         rows, kinds = corpus.rows(indices)
         model = fit(rows, kinds, [corpus.groups[i] for i in indices])
-
-        def predict(readings: Sequence[Reading]) -> np.ndarray:
-            return model.probabilities(matrix(features(zones_of(r.facts), r.signals) for r in readings))
-
-        return predict
+        return lambda readings: model.probabilities([tokens(zones_of(r.facts), r.signals) for r in readings])
 
     return train
-
-
-def tokens(nlp: Language, reading: Reading) -> list[str]:
-    """What the linear model reads of a message, as tokens: zone-prefixed words, roles, flags, signals."""
-    zones = zones_of(reading.facts)
-    texts = {"subject": zones.subject, "party": zones.party, "opening": zones.opening,
-             "signature": zones.signature, "attachment": " ".join(zones.attachments)}
-    words = [f"role:{role}" for role in zones.role] + [f"flag:{flag}" for flag in zones.flags]
-    for zone, text in texts.items():
-        words += [f"{zone}:{t.lower_}" for t in nlp.tokenizer(text) if not t.is_space]
-    for signal in reading.signals:
-        rule = signal.reason.split("(")[0].split(":")[0]
-        words.append(f"rule:{rule}:{signal.kind.value}:{'strong' if signal.strong else 'weak'}")
-    words.append(f"verdict:{combine(reading.signals).kind.value}" if reading.signals else "rule:nothing")
-    return words
-
-
-def textcat_trainer(corpus: Corpus, architecture: str, epochs: int) -> Callable[[Sequence[int]], Predict]:
-    """A fresh spaCy textcat of `architecture`, trained `epochs` times over the given indices."""
-
-    def train(indices: Sequence[int]) -> Predict:
-        fix_random_seed(0)
-        nlp = spacy.blank("fr")
-        model = ARCHITECTURES[architecture]
-        textcat = nlp.add_pipe("textcat", config={"model": model} if model else {})
-        for kind in KINDS:
-            textcat.add_label(kind.value)  # type: ignore[attr-defined]
-        examples = [Example.from_dict(_doc(nlp, corpus.readings[i]), {"cats": _cats(corpus.labels[i].kind)})
-                    for i in indices]
-        optimizer = nlp.initialize(lambda: examples)
-        shuffler = random.Random(0)
-        for _ in range(epochs):
-            shuffler.shuffle(examples)
-            for batch in minibatch(examples, size=BATCH):
-                nlp.update(batch, sgd=optimizer, drop=DROPOUT)
-
-        def predict(readings: Sequence[Reading]) -> np.ndarray:
-            docs = nlp.pipe(_doc(nlp, r) for r in readings)
-            return np.array([[doc.cats[kind.value] for kind in KINDS] for doc in docs])
-
-        return predict
-
-    return train
-
-
-def _doc(nlp: Language, reading: Reading) -> Doc:
-    return Doc(nlp.vocab, words=tokens(nlp, reading))
-
-
-def _cats(kind: Kind) -> dict[str, float]:
-    return {k.value: float(k is kind) for k in KINDS}
 
 
 def run(corpus: Corpus, tally: Tally, trainer: Callable[[Sequence[int]], Predict],
@@ -207,8 +149,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5, help="K of the grouped K-fold (as carnet eval --folds)")
     parser.add_argument("--run", type=int, default=None, help="run only the first N of the K folds")
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--models", default="linear,bow,ensemble")
+    parser.add_argument("--models", default="textcat,linear")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     corpus = load_corpus()
@@ -217,13 +158,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     held = {open_[i] for _, test in folds for i in test}
     closed = sorted(set(range(len(corpus.readings))) - set(open_))
     print(f"corpus: {len(corpus.readings)} messages, {len(open_)} open, {len(closed)} closed by the sure rules; "
-          f"folds run: {len(folds)} of {args.folds} ({len(held)} open messages held out); epochs {args.epochs}")
-    trainers = {"linear": lambda: linear_trainer(corpus),
-                "bow": lambda: textcat_trainer(corpus, "bow", args.epochs),
-                "ensemble": lambda: textcat_trainer(corpus, "ensemble", args.epochs)}
+          f"folds run: {len(folds)} of {args.folds} ({len(held)} open messages held out)")
+    trainers = {"textcat": lambda: textcat_trainer(corpus), "linear": lambda: linear_trainer(corpus)}
     tallies = []
     for name in args.models.split(","):
-        tally = Tally({"linear": "linear (shipped)", "bow": "textcat BOW", "ensemble": "textcat ensemble"}[name])
+        tally = Tally({"textcat": "textcat (shipped)", "linear": "linear (before)"}[name])
         run(corpus, tally, trainers[name](), folds)
         if args.run is None:
             tally.closed(len(closed))

@@ -4,11 +4,12 @@ Pure: no I/O besides reading the config tables and the model, and loading spaCy
 once per process. Each message is read once (`classify.reading`): its facts, the
 rules' signals and the zones the model reads. Sure rules close the reading (a
 message that speaks of no job, a delivery report, mail to oneself); otherwise the
-learned model (`classify.model`, trained by `classify.train`) weighs the rules'
-signals with the zones' words, and `classify.decision` turns its calibrated
-probabilities into a kind, a confidence and a doubt flag. `classify.extract` finds
-company, position and date of evidence. spaCy runs only for evidence whose company
-rules could not find, on a short snippet, and in batches in `classify_many`.
+learned model (`classify.model`, spaCy's textcat trained by `classify.train`,
+loaded once a message needs it) weighs the rules' signals with the zones' words, and
+`classify.decision` turns its calibrated probabilities into a kind, a confidence and
+a doubt flag. `classify.extract` finds company, position and date of evidence.
+spaCy's NER runs only for evidence whose company rules could not find, on a short
+snippet, and in batches in `classify_many`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from carnet.classify.company import Company, from_entities, rule_company
 from carnet.classify.decision import Decision, decide, doubt_band
 from carnet.classify.evidence import ApplicationType, Context, Direction, Evidence, Kind
 from carnet.classify.facts import Facts
-from carnet.classify.features import matrix
+from carnet.classify.features import tokens
 from carnet.classify.model import Model, shipped
 from carnet.classify.nlp import entities
 from carnet.classify.reading import Reading, read
@@ -70,14 +71,15 @@ def classify_many(messages: Sequence[Message], contexts: Sequence[Context],
     if len(messages) != len(contexts):
         raise ValueError("one context per message")
     readings = [read(m, c) for m, c in zip(messages, contexts, strict=True)]
-    return conclude(readings, probabilities(readings, model or shipped()), threshold)
+    return conclude(readings, probabilities(readings, model), threshold)
 
 
-def probabilities(readings: Sequence[Reading], model: Model) -> list[np.ndarray | None]:
-    """The model's class probabilities of each reading the sure rules left open."""
-    open_ = [r for r in readings if r.closed is None]
-    rows = iter(model.probabilities(matrix(list(r.features) for r in open_)) if open_ else ())
-    return [None if r.closed else next(rows) for r in readings]
+def probabilities(readings: Sequence[Reading], model: Model | None = None) -> list[np.ndarray | None]:
+    """The model's class probabilities of each reading the sure rules left open; the shipped
+    model is loaded only when one is."""
+    open_ = [tokens(r.zones, r.signals) for r in readings if r.zones is not None]
+    rows = iter((model or shipped()).probabilities(open_) if open_ else ())
+    return [None if r.zones is None else next(rows) for r in readings]
 
 
 def conclude(readings: Sequence[Reading], rows: Sequence[np.ndarray | None],

@@ -35,7 +35,7 @@ def held_out(corpus: Corpus, folds: int | None = None) -> list[np.ndarray | None
     groups = [corpus.groups[i] for i in indices]
     found: dict[int, np.ndarray] = {}
     for train, test in grouped_folds(groups, folds or config["folds"], config["seed"]):
-        model = fit(rows[train], kinds[train], [groups[i] for i in train])
-        for position, row in zip(test, model.probabilities(rows[test]), strict=True):
+        model = fit([rows[i] for i in train], kinds[train], [groups[i] for i in train])
+        for position, row in zip(test, model.probabilities([rows[i] for i in test]), strict=True):
             found[indices[position]] = row
     return [found.get(i) for i in range(len(corpus.readings))]

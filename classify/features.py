@@ -1,86 +1,49 @@
-"""The model's features: the zones' words and the rules' signals, hashed.
+"""What the model reads of a message, as tokens: the zones' words and the rules' signals.
 
-Each zone gives its words, word pairs and word stems (the first five letters of a
-long word: "candidature", "candidat", "candidate" share "candi", which is what French
-morphology needs from a bag of words), prefixed with the zone's name so that "offre"
-in a subject and in a signature are different features. Each zone's text features
-are scaled to a unit norm, so that a long opening weighs no more than a short one.
-The rules' signals come as features too, weighted by the rule's own weight, with the
-rules' combined verdict, and the kind of body the other party is (a school, a letting agency,
-a public body, an association, a medium: `organisation_kinds` of `extraction.toml`) as a role.
-Hashing (no fitted vocabulary) keeps the artefact a plain
-matrix of weights and the features stateless.
+Each word of a zone (spaCy's French tokenizer, lower case) is prefixed with the zone's
+name, so that "offre" in a subject and in a signature are different tokens; the roles
+(who the other party is), the flags of the headers, each rule's vote (its name, kind
+and strength) and the kind of the rules' combined verdict come as tokens too, the
+rules' and flags' also crossed with the direction (a CV sent by the seeker and a CV
+mentioned by an employer differ; a bag of words sees no farther than a pair). The
+textcat model (`classify.model`) hashes these tokens and their pairs: no vocabulary is
+fitted, so the same tokens always mean the same thing.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import pairwise
+from collections.abc import Sequence
 
+import spacy
 from carnet.classify.rules import Signal
 from carnet.classify.scoring import combine
 from carnet.classify.zones import Zones
-from scipy.sparse import csr_matrix
-from sklearn.feature_extraction import FeatureHasher
+from spacy.tokenizer import Tokenizer
 
-N_FEATURES = 2**18
-STEM = 5
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_DIGITS = re.compile(r"\d")
+#: spaCy keeps every string its tokenizer meets: past this many, a fresh tokenizer is made, so a
+#: long-running worker's memory stays bounded (the words it yields do not depend on it).
+MAX_STRINGS = 200_000
 
-Feature = tuple[str, float]
+_tokenizer: Tokenizer | None = None
 
 
 def _words(text: str) -> list[str]:
-    return [_DIGITS.sub("0", w) for w in _WORD.findall(text)]
+    global _tokenizer
+    if _tokenizer is None or len(_tokenizer.vocab.strings) > MAX_STRINGS:
+        _tokenizer = spacy.blank("fr").tokenizer
+    return [t.lower_ for t in _tokenizer(text) if not t.is_space]
 
 
-def text_features(zone: str, text: str) -> Iterator[Feature]:
-    """Words, pairs of words and stems of one zone, scaled to unit norm."""
-    words = _words(text)
-    tokens = set(words)
-    tokens.update(f"{a} {b}" for a, b in pairwise(words))
-    tokens.update(f"{w[:STEM]}~" for w in words if len(w) > STEM + 1)
-    if not tokens:
-        return
-    scale = 1 / math.sqrt(len(tokens))
-    for token in tokens:
-        yield f"{zone}:{token}", scale
-
-
-def signal_features(signals: Sequence[Signal]) -> Iterator[Feature]:
-    """Each rule's vote (its name, kind and strength) weighted as the rule weighs it,
-    and the kind and confidence of the rules' combined verdict."""
+def tokens(zones: Zones, signals: Sequence[Signal]) -> list[str]:
+    """The tokens of one message the sure rules left open."""
+    texts = {"subject": zones.subject, "party": zones.party, "opening": zones.opening,
+             "signature": zones.signature, "attachment": " ".join(zones.attachments)}
+    found = [f"role:{role}" for role in zones.role] + [f"flag:{flag}" for flag in zones.flags]
+    for zone, text in texts.items():
+        found += [f"{zone}:{word}" for word in _words(text)]
     for signal in signals:
         rule = signal.reason.split("(")[0].split(":")[0]
-        yield f"rule:{rule}:{signal.kind.value}:{'strong' if signal.strong else 'weak'}", signal.weight
-    verdict = combine(signals)
-    yield f"verdict:{verdict.kind.value}", max(verdict.confidence, 0.1)
-
-
-def features(zones: Zones, signals: Sequence[Signal]) -> list[Feature]:
-    found: list[Feature] = [("bias", 1.0)]
-    found += ((f"role:{role}", 1.0) for role in zones.role)
-    found += ((f"flag:{flag}", 1.0) for flag in zones.flags)
-    found += text_features("subject", zones.subject)
-    found += text_features("party", zones.party)
-    found += text_features("opening", zones.opening)
-    found += text_features("signature", zones.signature)
-    found += text_features("attachment", " ".join(zones.attachments))
-    if not zones.attachments:
-        found.append(("attachment:none", 1.0))
-    found += signal_features(signals)
-    if not signals:
-        found.append(("rule:nothing", 1.0))
-    # Crossed with direction: a CV sent by the seeker and a CV mentioned by an employer differ.
+        found.append(f"rule:{rule}:{signal.kind.value}:{'strong' if signal.strong else 'weak'}")
+    found.append(f"verdict:{combine(signals).kind.value}" if signals else "rule:nothing")
     direction = zones.role[0]
-    found += [(f"{direction}|{name}", value) for name, value in found if name.startswith(("rule:", "flag:"))]
-    return found
-
-
-def matrix(rows: Iterable[list[Feature]]) -> csr_matrix:
-    """One hashed row per message."""
-    hasher = FeatureHasher(n_features=N_FEATURES, input_type="pair", alternate_sign=False)
-    return hasher.transform(rows).tocsr()
+    return found + [f"{direction}|{token}" for token in found if token.startswith(("rule:", "flag:", "verdict:"))]

@@ -1,10 +1,11 @@
 """Training the classification model: `carnet train` (or `python -m carnet.classify.train`).
 
-Reads every labelled message of the corpus but the blind sets, fits a multinomial
-logistic regression (scikit-learn) on the hashed features of `classify.features`, fits
-a temperature on grouped out-of-fold predictions so that the probabilities are
-calibrated, and writes the weights to `classify/data/model.npz`. The settings are in
-`config/classifier.toml`; the seed is fixed, so the same corpus gives the same model.
+Reads every labelled message of the corpus but the blind sets, trains spaCy's textcat
+(the architecture of `config/classifier.toml`, a bag of hashed tokens and token pairs)
+on the tokens of `classify.features`, fits its calibration (a temperature and a shift
+of the `none` logit) on grouped out-of-fold predictions, and writes the model to
+`classify/data/textcat.bin`. The settings are in `config/classifier.toml`; the seeds
+are fixed, so the same corpus gives the same bytes.
 
 Messages the sure rules close (no job word, a delivery report, mail to oneself) are
 never shown to the model, at training as at classification.
@@ -13,25 +14,30 @@ never shown to the model, at training as at classification.
 from __future__ import annotations
 
 import argparse
-import warnings
+import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import spacy
 from carnet.classify.evaluate import Label, load_labels
 from carnet.classify.evidence import Context
-from carnet.classify.features import matrix
+from carnet.classify.features import tokens
 from carnet.classify.groups import grouped_folds, template_groups
-from carnet.classify.model import ARTEFACT, KINDS, Model
+from carnet.classify.model import ARTEFACT, KINDS, Model, calibrated
 from carnet.classify.reading import Reading, read
 from carnet.classify.tables import training_config
 from carnet.ingest.parse import parse_message
-from scipy.optimize import minimize_scalar
-from scipy.sparse import csr_matrix
-from sklearn.linear_model import LogisticRegression
+from scipy.optimize import minimize
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.training import Example
+from spacy.util import fix_random_seed, minibatch
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
+
+Tokens = list[list[str]]
 
 
 @dataclass(frozen=True)
@@ -41,14 +47,21 @@ class Corpus:
     labels: list[Label]
     readings: list[Reading]
     groups: list[str]
+    _tokens: dict[int, list[str]] = field(default_factory=dict, repr=False)
 
     @property
     def open(self) -> list[int]:
         """Indices of the messages the model decides (the sure rules left them open)."""
         return [i for i, r in enumerate(self.readings) if r.closed is None]
 
-    def rows(self, indices: Sequence[int]) -> tuple[csr_matrix, np.ndarray]:
-        return (matrix(list(self.readings[i].features) for i in indices),
+    def rows(self, indices: Sequence[int]) -> tuple[Tokens, np.ndarray]:
+        """The tokens (made once per message) and the kinds of these open messages."""
+        for i in indices:
+            if i not in self._tokens:
+                zones = self.readings[i].zones
+                assert zones is not None, "a closed message has no tokens"
+                self._tokens[i] = tokens(zones, self.readings[i].signals)
+        return ([self._tokens[i] for i in indices],
                 np.array([KINDS.index(self.labels[i].kind) for i in indices]))
 
 
@@ -60,48 +73,58 @@ def load_corpus(root: Path = CORPUS, split: str | None = None) -> Corpus:
     return Corpus(labels, readings, template_groups(labels, messages))
 
 
-def fit(rows: csr_matrix, kinds: np.ndarray, groups: Sequence[str]) -> Model:
-    """The model of these rows: weights on all of them, temperature on grouped held-out folds."""
+def fit(rows: Tokens, kinds: np.ndarray, groups: Sequence[str]) -> Model:
+    """The model of these rows: textcat on all of them, its calibration on grouped held-out folds."""
     config = training_config()
-    weights, intercept = _regression(rows, kinds)
     held_logits, held_kinds = [], []
     for train, test in grouped_folds(groups, config["calibration_folds"], config["seed"]):
-        w, b = _regression(rows[train], kinds[train])
-        held_logits.append(np.asarray(rows[test] @ w) + b)
+        inner = Model(_textcat([rows[i] for i in train], kinds[train]), 1.0)
+        held_logits.append(inner.log_scores([rows[i] for i in test]))
         held_kinds.append(kinds[test])
-    temperature = _temperature(np.vstack(held_logits), np.concatenate(held_kinds))
-    return Model(weights.astype(np.float32), intercept, temperature)
+    temperature, none_shift = fit_calibration(np.vstack(held_logits), np.concatenate(held_kinds))
+    return Model(_textcat(rows, kinds), temperature, none_shift)
 
 
-def _regression(rows: csr_matrix, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(weights as features × classes, intercept), with a zero column for a class absent here.
+def _textcat(rows: Tokens, kinds: np.ndarray) -> Language:
+    """A blank French pipeline whose textcat (exclusive kinds) is trained on these rows.
 
-    Only the hashed columns some row uses are fitted (a few ten thousands of 2**18): the
-    others would stay zero anyway, and saga is much faster on the narrow matrix."""
+    The seed is fixed before the pipeline is made and the examples are shuffled by a
+    generator of that seed, so the same rows give the same weights."""
     config = training_config()
-    used = np.unique(rows.indices)
-    regression = LogisticRegression(C=config["C"], max_iter=config["max_iter"], solver="saga",
-                                    tol=config["tol"], random_state=config["seed"])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=UserWarning)
-        regression.fit(rows[:, used], kinds)
-    weights = np.zeros((rows.shape[1], len(KINDS)))
-    intercept = np.full(len(KINDS), -30.0)
-    weights[np.ix_(used, regression.classes_)] = regression.coef_.T
-    intercept[regression.classes_] = regression.intercept_
-    return weights, intercept
+    fix_random_seed(config["seed"])
+    nlp = spacy.blank("fr")
+    textcat = nlp.add_pipe("textcat", config={"model": dict(config["textcat"])})
+    for kind in KINDS:
+        textcat.add_label(kind.value)  # type: ignore[attr-defined]
+    examples = [Example.from_dict(Doc(nlp.vocab, words=row), {"cats": {k.value: float(i == j)
+                                                                       for j, k in enumerate(KINDS)}})
+                for row, i in zip(rows, kinds, strict=True)]
+    optimizer = nlp.initialize(lambda: examples)
+    shuffler = random.Random(config["seed"])
+    for _ in range(config["epochs"]):
+        shuffler.shuffle(examples)
+        for batch in minibatch(examples, size=config["batch"]):
+            nlp.update(batch, sgd=optimizer, drop=config["dropout"])
+    return nlp
 
 
-def _temperature(logits: np.ndarray, kinds: np.ndarray) -> float:
-    """The temperature that minimises the held-out negative log-likelihood."""
+def fit_calibration(logits: np.ndarray, kinds: np.ndarray) -> tuple[float, float]:
+    """(temperature, shift of the `none` logit) minimising the held-out negative log-likelihood.
 
-    def loss(log_t: float) -> float:
-        scaled = logits / np.exp(log_t)
-        scaled -= scaled.max(axis=1, keepdims=True)
-        log_p = scaled - np.log(np.exp(scaled).sum(axis=1, keepdims=True))
-        return -float(log_p[np.arange(len(kinds)), kinds].mean())
+    Nelder-Mead from (1, 0): no randomness, so the same predictions give the same values."""
 
-    return float(np.exp(minimize_scalar(loss, bounds=(-3, 3), method="bounded").x))
+    def loss(params: np.ndarray) -> float:
+        return negative_log_likelihood(calibrated(logits, float(np.exp(params[0])), float(params[1])), kinds)
+
+    found = minimize(loss, x0=np.zeros(2), method="Nelder-Mead", options={"xatol": 1e-6, "fatol": 1e-9})
+    return float(np.exp(found.x[0])), float(found.x[1])
+
+
+def negative_log_likelihood(logits: np.ndarray, kinds: np.ndarray) -> float:
+    """Mean of −log P(the labelled kind) under the softmax of these logits."""
+    scaled = logits - logits.max(axis=1, keepdims=True)
+    log_p = scaled - np.log(np.exp(scaled).sum(axis=1, keepdims=True))
+    return -float(log_p[np.arange(len(kinds)), kinds].mean())
 
 
 def train(root: Path = CORPUS, out: Path | None = None) -> tuple[Path, int]:
