@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from carnet.classify import classify_many
 from carnet.classify.evidence import Context, Direction, Evidence
 from carnet.classify.triage import is_candidate
 from carnet.ingest import verify
@@ -94,6 +93,8 @@ def classify(items: Sequence[Parsed], me: frozenset[str], folder_role: str | Non
 
     `me` is what the seeker's addresses were before these messages; a batch of their
     sent folder adds its own senders."""
+    from carnet.classify import classify_many  # spaCy and the model: in the process that classifies
+
     seen = me | sent_addresses(folder_role, [item.message for item in items])
     verdicts = classify_many([item.message for item in items], [Context(seen, folder_role)] * len(items), threshold)
     return [Classified(item, evidence) for item, evidence in zip(items, verdicts, strict=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from carnet.classify import DEFAULT_THRESHOLD, conclude
+from carnet.classify.classifier import DEFAULT_THRESHOLD, conclude
 from carnet.classify.evaluate import Report, score
 from carnet.classify.groups import grouped_folds
 from carnet.classify.tables import training_config

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 
-from carnet.classify import DEFAULT_THRESHOLD, classify_many
+from carnet.classify.classifier import DEFAULT_THRESHOLD, classify_many
 from carnet.classify.evidence import Context, Evidence, Kind
 from carnet.classify.position import spell_out
 from carnet.classify.tables import training_config
