@@ -482,6 +482,8 @@ def _institution(party: Address, label: str, texts: _Texts) -> str | None:
     the place as the text writes it when it does (accents)."""
     heads = extraction().institution_domain_heads
     parts = [p for p in label.split("-") if p]
+    if not parts:
+        return None  # a reserved domain ("mairie@example.org") names no place
     local = party.email.partition("@")[0].lower()
     if len(parts) > 1 and parts[0] in heads:
         head, place = parts[0], parts[1:]

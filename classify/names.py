@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 
 from carnet.classify.tables import ORG, extraction, relays
 from carnet.classify.text import fold, normalize_name
+from carnet.ingest.alignment import organizational_domain
 from rapidfuzz import fuzz
 
 _SEPARATOR = re.compile(r"\s[-–—|·]\s|[.!?;]\s|,\s|\s\(")
@@ -252,10 +253,24 @@ def names_in(text: str) -> Iterator[str]:
 
 
 def registrable_label(domain: str) -> str:
-    """"mail.acme-group.co.uk" → "acme-group"."""
-    labels = domain.lower().split(".")
-    size = 3 if ".".join(labels[-2:]) in extraction().two_part_suffixes else 2
-    return labels[-size] if len(labels) >= size else labels[0]
+    """"mail.acme-group.co.uk" → "acme-group", "rh.acme.com.mx" → "acme", "lumenor.example" →
+    "lumenor"; "" when the domain is only a suffix ("example.com", "localhost"). A suffix
+    is never a name: an unknown TLD counts as one (the Public Suffix List's default rule), and
+    so do the reserved and documentation names of RFC 2606 and RFC 6761."""
+    labels = [label for label in domain.lower().strip(".").split(".") if label]
+    size = _suffix_size(labels)
+    return labels[-size - 1] if len(labels) > size else ""
+
+
+def _suffix_size(labels: Sequence[str]) -> int:
+    """How many trailing labels are a public or reserved suffix (at least the TLD)."""
+    tables = extraction()
+    if ".".join(labels[-2:]) in tables.reserved_domains:
+        return 2
+    if labels and labels[-1] in tables.reserved_tlds:
+        return 1
+    listed = len(organizational_domain(".".join(labels)).split(".")) - 1 if len(labels) > 1 else 1
+    return max(listed, 2 if ".".join(labels[-2:]) in tables.two_part_suffixes else 1)
 
 
 def prettify_label(label: str) -> str:

@@ -98,6 +98,8 @@ class Extraction:
     organisation_kinds: dict[str, frozenset[str]]
     infrastructure_labels: frozenset[str]
     two_part_suffixes: frozenset[str]
+    reserved_tlds: frozenset[str]
+    reserved_domains: frozenset[str]
     public_abbreviations: dict[str, str]
     name_abbreviations: dict[str, str]
     display_name: tuple[re.Pattern[str], ...]
@@ -241,6 +243,8 @@ def extraction() -> Extraction:
         organisation_kinds={kind: frozenset(words) for kind, words in data["organisation_kinds"].items()},
         infrastructure_labels=frozenset(data["infrastructure_labels"]),
         two_part_suffixes=frozenset(data["two_part_suffixes"]),
+        reserved_tlds=frozenset(data["reserved_tlds"]),
+        reserved_domains=frozenset(data["reserved_domains"]),
         public_abbreviations=dict(data["public_abbreviations"]),
         name_abbreviations=dict(data["name_abbreviations"]),
         display_name=_compile_all(data["display_name"]["patterns"]),

@@ -471,6 +471,28 @@ def test_an_nhs_trust_domain_is_its_own_label() -> None:
     assert registrable_label("ouh.nhs.uk") == "ouh"
 
 
+@pytest.mark.parametrize(("domain", "label"), [
+    ("lumenor.example", "lumenor"),
+    ("rh.lumenor.test", "lumenor"),
+    ("careers.nordicair.example.com", "nordicair"),
+    ("example.org", ""),
+    ("localhost", ""),
+    ("rh.acme.com.mx", "acme"),
+])
+def test_a_reserved_or_unknown_suffix_is_never_the_label(domain: str, label: str) -> None:
+    assert registrable_label(domain) == label
+
+
+@pytest.mark.parametrize(("sender", "company"), [
+    ("RH <rh@lumenor.example>", "Lumenor"),
+    ("<careers@lumenor.example.com>", "Lumenor"),
+    ("<careers@example.com>", None),
+])
+def test_a_reserved_domain_never_gives_its_suffix_as_the_company(sender: str, company: str | None) -> None:
+    message = incoming(sender, "Votre candidature", "Nous avons bien reçu votre candidature et reviendrons vers vous.")
+    assert evidence_of(message).company == company
+
+
 EXTRACTION_FAMILY_CASES = [
     # "Group" after a name of two words is part of it; after one word it is not
     ("Talent <talent@orvane-group.ch>", "Invitation to interview",
