@@ -128,7 +128,23 @@ def plausible(name: str) -> bool:
         return False
     if key in tables.company_stopwords or key in tables.department_words or _phrase_start(name):
         return False
+    if _unbalanced(name) or _furniture(key):
+        return False
     return key not in relay_names() and not is_service(key)
+
+
+def _unbalanced(name: str) -> bool:
+    """"Employé(e": a fragment cut inside brackets, no name."""
+    return name.count("(") != name.count(")") or name.count("[") != name.count("]")
+
+
+def _furniture(key: str) -> bool:
+    """"Privacy", "Unsubscribe Help", "Please Docusign": a page's furniture, with nothing but
+    stopwords and platforms' names beside it, is no company ("La Poste" has no furniture)."""
+    tables = extraction()
+    words = [w for w in key.replace("&", " ").split() if w not in _CONNECTORS]
+    common = tables.furniture_words | tables.company_stopwords | relay_names()
+    return any(w in tables.furniture_words for w in words) and all(w in common for w in words)
 
 
 def is_service(name: str) -> bool:

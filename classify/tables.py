@@ -83,6 +83,7 @@ class Extraction:
     institution_domain_heads: frozenset[str]
     company_stopwords: frozenset[str]
     leading_stopwords: frozenset[str]
+    furniture_words: frozenset[str]
     leading_decorations: frozenset[str]
     business_heads: frozenset[str]
     business_tails: frozenset[str]
@@ -228,6 +229,7 @@ def extraction() -> Extraction:
         institution_domain_heads=frozenset(data["institution_domain_heads"]),
         company_stopwords=frozenset(data["company_stopwords"]),
         leading_stopwords=frozenset(data["leading_stopwords"]),
+        furniture_words=frozenset(data["furniture_words"]),
         leading_decorations=frozenset(data["leading_decorations"]),
         business_heads=frozenset(data["business_heads"]),
         business_tails=frozenset(data["business_tails"]),

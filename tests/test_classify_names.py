@@ -42,6 +42,14 @@ CLEAN_CASES = [
     ("Cabinet Roussel & Associés SELARL", "Cabinet Roussel & Associés"),
     ("Ferme des Saules GAEC", "Ferme des Saules"),
     ("DocuSign", None),
+    # page furniture and platforms' names only: no company
+    ("Privacy", None),
+    ("Unsubscribe · Help", None),
+    ("Please Docusign", None),
+    ("Fourni par DocuSign", None),
+    ("Help Musicians", "Help Musicians"),
+    # a fragment cut inside brackets
+    ("Employé(e", None),
 ]
 
 
