@@ -627,3 +627,13 @@ def test_without_site_never_leaves_a_generic_head_alone() -> None:
     places = places_in("", "hestial", "Groupe Hestial")
     assert without_site("Groupe Hestial", places) == "Groupe Hestial"
     assert without_site("Groupe Hestial Lyon", places_in("à Lyon")) == "Groupe Hestial"
+
+
+@pytest.mark.parametrize(("body", "company"), [
+    # the signer's name under the sign-off is a person's, never the company
+    ("Thank you for your application for the analyst role. We will be in touch.\n\nBest,\nHarriet Cole", "Brightfold"),
+    ("Merci pour votre candidature au poste de vendeur.\n\nCordialement,\nBoulangerie Moreau", "Boulangerie Moreau"),
+])
+def test_the_signer_of_the_mail_is_not_the_company(body: str, company: str | None) -> None:
+    message = incoming("Recruiting <jobs@brightfold.com>", "Your application", body)
+    assert evidence_of(message).company == company
