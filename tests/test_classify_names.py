@@ -23,6 +23,7 @@ from carnet.classify.reading import read
 from carnet.classify.segment import segment_label, written_words
 from carnet.classify.signature import signature_names
 from carnet.classify.sites import places_in, without_site
+from carnet.classify.tables import extraction
 from carnet.classify.written import as_written
 from carnet.ingest.message import Message
 
@@ -50,6 +51,13 @@ CLEAN_CASES = [
     ("Help Musicians", "Help Musicians"),
     # a fragment cut inside brackets
     ("Employé(e", None),
+    # a phone's or a webmail's signature
+    ("Envoyé de mon iPhone", None),
+    ("Sent from my iPhone", None),
+    ("Envoyé depuis mon mobile", None),
+    ("Sent from Outlook for Android", None),
+    ("Get Outlook for iOS", None),
+    ("Free Mobile", "Free Mobile"),
 ]
 
 
@@ -287,6 +295,8 @@ def test_position_phrases(subject: str, body: str, position: str) -> None:
     ("Garage Moreau", "garage.moreau.autos", False),
     ("Boulangerie Martin", "boulangerie.martin", False),
     ("Patrick Moreau", "garage.moreau.autos", True),
+    ("Thibault Hôtellerie", "noreply", False),
+    ("Gordon Ramsay Restaurants", "", False),
 ])
 def test_a_trade_name_is_not_a_person(name: str, local: str, expected: bool) -> None:
     assert looks_like_person(name, local) is expected
@@ -637,3 +647,42 @@ def test_without_site_never_leaves_a_generic_head_alone() -> None:
 def test_the_signer_of_the_mail_is_not_the_company(body: str, company: str | None) -> None:
     message = incoming("Recruiting <jobs@brightfold.com>", "Your application", body)
     assert evidence_of(message).company == company
+
+
+@pytest.mark.parametrize("name", [
+    "Miles Quinn", "Tony Lopes", "Naomi Ingram", "Zach Keane", "Reece Holt", "Harriet Cole", "Leanne",
+    "Aurélien Roux", "Coralie Klein", "Tiphaine Vallet", "Nolwenn Le Gall", "Soizic Tanguy", "Kylian Mbaye",
+    "Jean-Pierre Morel", "Aïssatou Diallo", "Gonçalo Sousa", "Zeynep Yılmaz", "Thanh Nguyen",
+])
+def test_a_common_first_name_is_a_person(name: str) -> None:
+    assert looks_like_person(name, "careers")
+
+
+@pytest.mark.parametrize("name", [
+    "Marine Nationale", "Orange", "Alliance", "Victoire", "Jade", "Ambre", "Olive", "Rose", "Pierre",
+    "Grace", "Hope", "May", "Will", "Mark", "Bill", "Frank", "Sunny", "Holly", "Ivy", "Joy", "Dawn",
+    "Summer", "Crystal", "Iris", "Lys", "Capucine", "Prune", "Océane Habitat",
+])
+def test_a_common_word_is_no_first_name(name: str) -> None:
+    assert not looks_like_person(name)
+
+
+def test_no_first_name_is_a_trade_role_or_institution_word() -> None:
+    """A first name is read as a person's: one that is also a word of businesses' names, of
+    roles or of public bodies would take an employer for a person ("Cabinet", "Ville")."""
+    tables = extraction()
+    words = (tables.business_heads | tables.business_tails | tables.generic_name_words | tables.role_words
+             | tables.institution_words | tables.honorifics | tables.company_stopwords
+             | tables.department_words | tables.service_words | tables.furniture_words)
+    # a compound name is read by its first part ("jean-pierre"); "marie-france" may end with a word
+    read = tables.first_names | {name.split("-")[0] for name in tables.first_names}
+    assert not read & words
+
+
+@pytest.mark.parametrize("line", [
+    "Envoyé de mon iPhone", "Sent from my iPhone", "Envoyé depuis mon mobile",
+    "Sent from Outlook for Android", "Get Outlook for iOS",
+])
+def test_a_phone_signature_is_never_the_company(line: str) -> None:
+    body = f"Bonjour,\n\nPouvez-vous passer mardi à 10h pour un entretien ?\n\nCordialement,\n\n{line}"
+    assert evidence_of(incoming("Claire <claire.perrin@gmail.com>", "Entretien", body)).company is None
