@@ -87,17 +87,15 @@ def _in_pool(pool: ProcessPoolExecutor, batches: Iterable[Batch], ahead: int,
             future.cancel()
 
 
-def start() -> None:
-    """Start the pool's workers now, without waiting for them: each loads its models meanwhile."""
+def start() -> list[Future[int]]:
+    """Start the pool's workers now, without waiting for them: each is ready when its future is done."""
     pool = _shared_pool()
-    for _ in range(workers()):
-        pool.submit(os.getpid)
+    return [pool.submit(os.getpid) for _ in range(workers())]
 
 
 def warm() -> None:
-    """Start the pool now and load every worker's models (a benchmark's warm worker)."""
-    pool = _shared_pool()
-    for future in [pool.submit(os.getpid) for _ in range(workers())]:
+    """Start the pool now and wait until every worker is ready (a benchmark's warm worker)."""
+    for future in start():
         future.result()
 
 
