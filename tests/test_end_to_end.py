@@ -81,6 +81,43 @@ def test_link_sync_logbook_gives_the_sample_evidence_and_nothing_else(imap_user:
     assert threaded == {"application": "none", "rejection": "thread"}
 
 
+def test_a_pass_with_much_new_mail_starts_the_pool_at_once_and_reads_every_folder_in_it(
+        imap_user: ImapAccount, database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No folder of the sample mailbox reaches the pool's threshold, but together they do: the pool
+    starts before the first folder is read, every folder goes through it, the logbook is the
+    calling process's, and a pass with nothing new starts nothing."""
+    from carnet import pool
+
+    messages = sample_messages()
+    folders = {folder for folder, _ in messages}
+    assert len(folders) > 1 and max(sum(f == folder for f, _ in messages) for folder in folders) < len(messages)
+    seed(imap_user)
+    link(imap_user)
+    started: list[bool] = []
+    pooled: list[int] = []
+    real_start, real_in_pool = pool.start, pool._in_pool
+    monkeypatch.setattr(pool, "POOL_MIN_MESSAGES", len(messages))
+    monkeypatch.setattr(pool, "start", lambda: started.append(not pooled) or real_start())
+
+    def in_pool(*args: object, **kwargs: object) -> object:
+        pooled.append(1)
+        return real_in_pool(*args, **kwargs)
+
+    monkeypatch.setattr(pool, "_in_pool", in_pool)
+    running = pool._pool
+    try:
+        carnet("sync")
+        assert started == [True]  # once, before any folder was read
+        assert len(pooled) == len(folders)
+        assert entries(logbook()) == {(kind, company, position.casefold(), day)
+                                      for kind, company, position, day in EXPECTED}
+        carnet("sync")
+        assert started == [True] and len(pooled) == len(folders)
+    finally:
+        if pool._pool is not None and pool._pool is not running:
+            pool._discard(pool._pool)
+
+
 def test_a_second_sync_records_nothing_new_and_the_server_is_unchanged(imap_user: ImapAccount, database: str) -> None:
     seed(imap_user)
     imap_user.server.append(imap_user.user, "INBOX", sample_messages()[0][1], flags=("\\Seen", "\\Flagged"))

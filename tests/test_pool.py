@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import mailgen
 import pytest
 from carnet.ingest.fetch import Batch, Fetched
@@ -67,3 +70,19 @@ def test_what_a_process_has_read_does_not_change_the_vocabulary_domains_are_read
     assert len(nlp.pipeline().vocab.strings) > len(before)
     segment._vocabulary.cache_clear()
     assert segment._vocabulary() == known
+
+
+def test_the_calling_process_of_a_sync_loads_no_classifier() -> None:
+    """The pool classifies: the process that walks the folders, triages and records imports neither
+    spaCy nor NumPy nor the model (`carnet.classify` gives its classifier at first use)."""
+    code = (
+        "import sys\n"
+        "import carnet.pipeline, carnet.pool, carnet.stages, carnet.classify.triage\n"
+        "from carnet.classify import Context, Kind\n"
+        "heavy = {'spacy', 'numpy', 'thinc', 'sklearn', 'carnet.classify.classifier'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+        "from carnet.classify import classify_many\n"
+        "assert 'carnet.classify.classifier' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
