@@ -43,7 +43,7 @@ from carnet.classify.names import (
 from carnet.classify.segment import segment_label, written_words
 from carnet.classify.signature import signature_names
 from carnet.classify.sites import holds_place, places_in, without_site
-from carnet.classify.tables import Relay, extraction, relays
+from carnet.classify.tables import Relay, extraction, lexicons, relays
 from carnet.classify.text import fold, normalize_name
 from carnet.classify.written import as_written
 from carnet.ingest.message import Address
@@ -103,7 +103,8 @@ def rule_company(facts: Facts) -> Company | None:
     texts = _Texts(facts.message.subject, facts.body.decisive[:3000], facts.body.full[:4000],
                    facts.message.text[:6000], *((party.email, party.name) if party else ()))
     if party is None:
-        finders = [("phrase", lambda: _phrase(texts.new, _addressed()))]
+        finders = [("phrase", lambda: _phrase(texts.new, _addressed())),
+                   ("business", lambda: _business(texts, facts.outgoing))]
     elif facts.relay is not None:
         finders = _relay_finders(facts, party, facts.relay, texts)
     elif party.domain in extraction().personal_domains:
@@ -122,6 +123,8 @@ _FIELD_LABEL = re.compile(
     re.I)
 _LABELS = frozenset({"entreprise", "societe", "employeur", "company", "employer", "organisation", "structure",
                      "recruteur", "recruiter", "poste", "position", "nom", "name", "offre", "annonce", "job"})
+# Papers an employer asks for or sends, named like acronyms: never its name.
+_DOCUMENTS = frozenset({"rib", "iban", "cv", "lm", "pdf", "dpae", "kbis", "urssaf", "ics"})
 
 
 def acceptable(name: str, relay: Relay | None = None) -> bool:
@@ -130,11 +133,23 @@ def acceptable(name: str, relay: Relay | None = None) -> bool:
     ("Entreprise", "Consulter ma…"), a sign-off ("Veuillez agréer"), a file's or a site's name
     ("CV_Yanis.pdf", "caterer.com"), nor a name cut before its end ("Librairie Le")."""
     key = normalize_name(name)
-    if len(key) < 3 or key in _LABELS or _FIELD_LABEL.search(name) or looks_like_person(name) \
-            or ":" in name or _addressed_person(name) or _job_title(name):
+    if len(key) < 3 or key in _LABELS or key in _DOCUMENTS or _FIELD_LABEL.search(name) or looks_like_person(name) \
+            or ":" in name or _addressed_person(name) or _job_title(name) or _sign_off(name) or _trade_alone(name):
         return False
     return not any(normalize_name(other.name) == key for other in relays()
                    if not (relay is other and relay.kind == "agency"))
+
+
+def _sign_off(name: str) -> bool:
+    """"Bonne continuation", "Cheers", "Bien à vous": the words that close a letter."""
+    folded = fold(name)
+    return any(p.match(folded) for lexicon in lexicons() for p in lexicon.signature_starts)
+
+
+def _trade_alone(name: str) -> bool:
+    """"EHPAD", "Boulangerie", "Garage": a trade's word alone names a kind of business, not one."""
+    words = name.split()
+    return len(words) == 1 and fold(words[0]) in extraction().business_heads
 
 
 def _job_title(name: str) -> bool:
@@ -160,7 +175,8 @@ def _relay_finders(facts: Facts, party: Address, relay: Relay,
     if relay.kind == "job_board":
         boards = (*patterns, *extraction().board_company)
         return [("board-layout", lambda: _phrase([texts.full], boards)),
-                ("phrase", lambda: _phrase(texts.new))]
+                ("phrase", lambda: _phrase(texts.new)),
+                ("business", lambda: _business(texts, facts.outgoing))]
     if relay.kind == "agency":
         return [("client", lambda: _client(texts)),
                 ("agency", lambda: relay.name)]
@@ -170,6 +186,7 @@ def _relay_finders(facts: Facts, party: Address, relay: Relay,
         ("tenant", lambda: _tenant_name(party, relay, texts)),
         ("phrase", lambda: _phrase(texts.new, (*patterns, *extraction().company))),
         ("signature", lambda: next(signature_names(texts.full, party.name), None)),
+        ("business", lambda: _business(texts, facts.outgoing)),
     ]
 
 
@@ -186,8 +203,41 @@ def _signed(texts: _Texts, displayed: str | None) -> str | None:
 
 def _client(texts: _Texts) -> str | None:
     """The client a staffing agency names; "feedback from Sarah" names a person, not a client."""
-    clients = _phrases(texts.new, extraction().client_company)
+    clients = _phrases(texts.new, (*extraction().on_behalf_company, *extraction().client_company))
     return next((name for name in clients if not looks_like_person(name)), None)
+
+
+def _on_behalf(texts: _Texts) -> str | None:
+    """The employer a recruiter or a cabinet writes for, whoever sends ("le poste que je recrute
+    pour notre client Groupe Ferval", "the role you advertised on behalf of Calder Engineering"):
+    the words say who hires, over the sender's own name and domain."""
+    clients = _phrases([texts.subject, texts.whole], extraction().on_behalf_company)
+    return next((name for name in clients if not looks_like_person(name) and acceptable(name)), None)
+
+
+def _business(texts: _Texts, outgoing: bool) -> str | None:
+    """A name a trade heads or ends ("Boulangerie Roussel", "Garage Lefèvre", "The Old Mill
+    Café"): a small business as its owner and its applicants write it. Read in the subject,
+    the new text and the thread it quotes; in the seeker's own mail, only in the subject and
+    the new text, and never in a sentence about past work ("j'ai travaillé 3 ans à la
+    Boulangerie Dupont")."""
+    tables = extraction()
+    if outgoing:
+        sentences = re.split(r"(?<=[.!?])\s+|\n", texts.decisive)
+        texts_read = [texts.subject, *(s for s in sentences if not tables.past_experience.search(fold(s)))]
+    else:
+        texts_read = [texts.subject, texts.full, texts.whole]
+    for text in texts_read:
+        for span in names_in(text):
+            words = span.split()
+            if words and fold(words[0]) in _ARTICLES | {"l'", "l’"}:
+                words = words[1:]
+            heads = [fold(w) for w in words]
+            trade = len(words) > 1 and (heads[0] in tables.business_heads or heads[-1] in tables.business_tails)
+            name = clean_company(span) if trade else None
+            if name and acceptable(name):
+                return name
+    return None
 
 
 def _personal_finders(facts: Facts, party: Address, texts: _Texts) -> list[tuple[str, Finder]]:
@@ -195,10 +245,12 @@ def _personal_finders(facts: Facts, party: Address, texts: _Texts) -> list[tuple
     phrases = _addressed() if facts.outgoing else None
     local = party.email.partition("@")[0]
     return [
+        ("client", lambda: _on_behalf(texts)),
         ("display-name", lambda: _display(party, texts, with_local=True)),
         ("phrase", lambda: _phrase(texts.new, phrases)),
         ("mailbox", lambda: mailbox_name(local, f"{texts.subject}\n{texts.whole}")),
         ("signature", lambda: None if facts.outgoing else _signature(texts, party)),
+        ("business", lambda: _business(texts, facts.outgoing)),
     ]
 
 
@@ -209,6 +261,7 @@ def _domain_finders(facts: Facts, party: Address, texts: _Texts) -> list[tuple[s
     display = next(iter(displayed), None)
     spelled = lambda: (*_phrases(texts.new, phrases), *_signatures(texts, party), *_spans(texts))  # noqa: E731
     finders: list[tuple[str, Finder]] = [
+        ("client", lambda: _on_behalf(texts)),
         ("display-name=domain", lambda: _expand(_matching(displayed, label, texts, INSIDE), texts)),
         ("text=domain", lambda: _matching(spelled(), label, texts, PREFIX, STRONG_COVERAGE)),
         ("display-name", lambda: display),
@@ -220,9 +273,11 @@ def _domain_finders(facts: Facts, party: Address, texts: _Texts) -> list[tuple[s
     institution = ("institution", lambda: _institution(party, label, texts))
     if facts.outgoing:
         initials = ("phrase", lambda: _phrase(texts.new, phrases) if _initials(label) else None)
-        return [*finders, institution, initials, ("domain", lambda: _domain_name(label))]
+        return [*finders, institution, initials, ("business", lambda: _business(texts, outgoing=True)),
+                ("domain", lambda: _domain_name(label))]
     return [*finders, institution, ("signature", lambda: _signature(texts, party)),
-            ("phrase", lambda: _phrase(texts.new)), ("domain", lambda: _domain_name(label))]
+            ("phrase", lambda: _phrase(texts.new)), ("business", lambda: _business(texts, outgoing=False)),
+            ("domain", lambda: _domain_name(label))]
 
 
 def _display(party: Address, texts: _Texts, with_local: bool) -> str | None:

@@ -19,7 +19,12 @@ TAIL_LINES = 8
 _PARTS = re.compile(r"\s+[-–—|·•]\s+|\s*\|\s*|,\s+")
 _NOT_A_NAME = re.compile(r"@|https?:|www\.|\d{2}|:\s*$|[.!?]\s*$")
 _MAX_WORDS = 8
+_PROSE_WORDS = 5
+_SIGNER_AT = re.compile(r"(?P<first>[A-ZÀ-Ý][a-zà-ÿ]+)\s+(?:@|at|chez|from)\s+(?P<company>[A-ZÀ-Ý0-9].{1,60})")
+_CONNECTORS = frozenset({"de", "du", "des", "la", "le", "les", "et", "d'", "l'", "of", "and", "the", "&", "en", "sur"})
 _NAME_WORD = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+(?:[-'’][A-ZÀ-Ý][a-zà-ÿ]+)?")
+# A short mail's greeting may sit among its last lines ("Bonjour Kevin"): it names the reader.
+_GREETING = re.compile(r"(?:bonjour|bonsoir|salut|coucou|hello|hi|hey|dear|cher|chere|madame|monsieur)\b")
 
 
 def signature_names(body: str, sender: str) -> Iterator[str]:
@@ -29,8 +34,12 @@ def signature_names(body: str, sender: str) -> Iterator[str]:
     start = max(len(lines) - TAIL_LINES, 0)
     for index in range(start, len(lines)):
         line = lines[index]
-        if len(line.split()) > _MAX_WORDS * 2 or (index and _signer(line, lines[index - 1])):
+        if len(line.split()) > _MAX_WORDS * 2 or (index and _signer(line, lines[index - 1])) \
+                or _GREETING.match(fold(line)) or _prose(line):
             continue
+        signer_at = _SIGNER_AT.fullmatch(line)
+        if signer_at and fold(signer_at.group("first")) in extraction().first_names:
+            line = signer_at.group("company")  # "Claire @ The Liffey Arms Hotel"
         for part in _PARTS.split(line):
             if _is_name_part(part, sender):
                 name = clean_company(part)
@@ -38,11 +47,28 @@ def signature_names(body: str, sender: str) -> Iterator[str]:
                     yield name
 
 
+def _prose(line: str) -> bool:
+    """"Désolée, le poste a été pourvu." — a sentence of the letter, not a line of its signature."""
+    return len(line.split()) >= _PROSE_WORDS and line.rstrip()[-1:] in ".!?"
+
+
 def _is_name_part(part: str, sender: str) -> bool:
     words = part.split()
-    if not words or len(words) > _MAX_WORDS or not part[0].isupper() or _NOT_A_NAME.search(part):
+    if not words or len(words) > _MAX_WORDS or not part[0].isupper() or _NOT_A_NAME.search(part) \
+            or _sentence(words):
         return False
     return not (fold(part) in fold(sender) or looks_like_person(part) or is_title(part))
+
+
+def _sentence(words: list[str]) -> bool:
+    """"Ne vous découragez pas", "Se désinscrire", "Chauffeur poids lourd": as many lower-case
+    words as capitalised ones, connectors aside, make a sentence, a link or a trade, not a name;
+    a body's or a business's head may go on in lower case ("Centre hospitalier de Vannes")."""
+    tables = extraction()
+    if fold(words[0]) in tables.institution_words or fold(words[0]) in tables.business_heads:
+        return False
+    lower = sum(1 for w in words[1:] if w[:1].islower() and fold(w) not in _CONNECTORS)
+    return lower > 0 and lower >= sum(1 for w in words if w[:1].isupper())
 
 
 def _signer(line: str, before: str) -> bool:

@@ -22,7 +22,7 @@ ORG = (
     r"|(?:des|de|du|la|le|et|&|of|and|the|for)(?![\w'’]))){0,4})"
 )
 POS = (
-    r"[:«\"“]?\s*(?P<position>(?:[^\n.!?;:«»\"“”()\[\]<>]|\([^()\n]{1,20}\)){2,120})"
+    r"[:«\"“]?\s*(?P<position>(?:[^\n\t.!?;:«»\"“”()\[\]<>]|\([^()\n]{1,20}\)){2,120})"
 )
 
 
@@ -108,6 +108,7 @@ class Extraction:
     addressed_company: tuple[re.Pattern[str], ...]
     board_company: tuple[re.Pattern[str], ...]
     client_company: tuple[re.Pattern[str], ...]
+    on_behalf_company: tuple[re.Pattern[str], ...]
     sign_off_company: tuple[re.Pattern[str], ...]
     subject_prefixes: re.Pattern[str]
     subject_positions: tuple[re.Pattern[str], ...]
@@ -254,6 +255,7 @@ def extraction() -> Extraction:
         addressed_company=_compile_all(data["company"]["addressed"]),
         board_company=_compile_all(data["company"]["job_board"], re.M),
         client_company=_compile_all(data["company"]["client"]),
+        on_behalf_company=_compile_all(data["company"]["on_behalf"]),
         sign_off_company=_compile_all(data["company"]["sign_off"], re.M),
         subject_prefixes=re.compile(position["subject_prefixes"], re.I),
         subject_positions=_compile_all(position["subject_patterns"]),

@@ -17,14 +17,21 @@ from lxml import etree
 
 _INVISIBLE = frozenset({"script", "style", "head", "title", "noscript", "template"})
 _BLOCKS = frozenset({"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"})
-_SPACES = re.compile(r"[ \t\u00a0\u200b\u200c\u200d\ufeff]+")
+_CELLS = frozenset({"td", "th"})
+_SPACES = re.compile(r"[ \u00a0\u200b\u200c\u200d\ufeff]+")
+_CELL_GAPS = re.compile(r" *\t[\t ]*")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, default_doctype=False,
                             huge_tree=True)
 
 
 def html_to_text(document: str) -> str:
-    """Visible text of an HTML document, one line per block, quotes kept as `> `.
+    """Visible text of an HTML document, one line per block, table cells apart by a tab,
+    quotes kept as `> `.
+
+    A row's cells are set apart as a text rendering of the table would show them, so that
+    a label cell and its value ("Entreprise" | "Decathlon") stay two words, and no name
+    read from one cell runs into the next.
 
     Block quotes are prefixed like plain-text quoting, so that the rules that
     ignore quoted history treat HTML replies the same way as plain ones.
@@ -35,7 +42,7 @@ def html_to_text(document: str) -> str:
     # Whatever follows a closing </html> (a second document, a signature) is a sibling of the root.
     tops = [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
     text = "\n".join("".join(_pieces(top)) for top in tops)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    lines = (_CELL_GAPS.sub("\t", _SPACES.sub(" ", line)).strip() for line in text.splitlines())
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
@@ -62,6 +69,8 @@ def _pieces(root: etree._Element) -> Iterator[str]:
         else:
             if tag in _BLOCKS:
                 yield "\n"
+            elif tag in _CELLS:
+                yield "\t"
             yield element.text or ""
 
 

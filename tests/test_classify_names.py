@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from email.message import EmailMessage
+
 import pytest
 from carnet.classify import classify
 from carnet.classify.company import _domain_name, acceptable
@@ -26,6 +28,7 @@ from carnet.classify.sites import places_in, without_site
 from carnet.classify.tables import extraction
 from carnet.classify.written import as_written
 from carnet.ingest.message import Message
+from carnet.ingest.parse import parse_message
 
 from tests.test_classify_rules import ME, incoming, mail
 
@@ -532,13 +535,34 @@ def test_company_as_the_message_writes_it(sender: str, subject: str, body: str, 
     assert evidence.company == company
 
 
-def test_job_board_table_cells_glued_by_flattening() -> None:
-    body = ("Vous avez postulé le 14/05/2025 à l'offre suivante :\n\nIntituléAide-soignant de nuit (H/F)\n\n"
-            "EmployeurCentre hospitalier de Lanvaudan\n\nLieu de travail56 - LORIENT\n")
-    evidence = classify(incoming("France Travail <ne-pas-repondre@francetravail.fr>",
-                                 "Confirmation de votre candidature", body), Context(me=frozenset({ME})))
+def _html_mail(sender: str, subject: str, html: str) -> Message:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, ME, subject
+    message["Date"] = "Wed, 14 May 2025 10:00:00 +0200"
+    message.set_content(html, subtype="html")
+    return parse_message(message.as_bytes())
+
+
+def test_a_job_boards_table_cells_are_read_as_label_and_value() -> None:
+    """An HTML table's label cell and value cell ("Employeur" | "Centre hospitalier…") are two
+    fields once flattened, not one glued word ("EmployeurCentre…") nor one name running into
+    the next cell."""
+    html = ("<p>Vous avez postulé le 14/05/2025 à l'offre suivante :</p><table>"
+            "<tr><td>Intitulé</td><td>Aide-soignant de nuit (H/F)</td></tr>"
+            "<tr><td>Employeur</td><td>Centre hospitalier de Lanvaudan</td><td>Type</td><td>CDI</td></tr>"
+            "<tr><td>Lieu de travail</td><td>56 - LORIENT</td></tr></table>")
+    evidence = classify(_html_mail("France Travail <ne-pas-repondre@francetravail.fr>",
+                                   "Confirmation de votre candidature", html), Context(me=frozenset({ME})))
     assert (evidence.kind.value, evidence.company, evidence.position) == (
         "application", "Centre hospitalier de Lanvaudan", "Aide-soignant de nuit")
+
+
+def test_a_plain_text_table_writes_each_label_above_its_value() -> None:
+    body = ("Ta candidature a bien été envoyée.\n\nOffre\nStage - Assistant chef de produit textile (F/H)\n\n"
+            "Entreprise\nDecathlon\n\nType\nStage · 6 mois\n")
+    evidence = classify(incoming("JobTeaser <notifications@jobteaser.com>", "Ta candidature a été transmise",
+                                 body), Context(me=frozenset({ME})))
+    assert (evidence.kind.value, evidence.company) == ("application", "Decathlon")
 
 
 def test_a_job_boards_suggestions_are_not_the_position() -> None:
@@ -686,3 +710,60 @@ def test_no_first_name_is_a_trade_role_or_institution_word() -> None:
 def test_a_phone_signature_is_never_the_company(line: str) -> None:
     body = f"Bonjour,\n\nPouvez-vous passer mardi à 10h pour un entretien ?\n\nCordialement,\n\n{line}"
     assert evidence_of(incoming("Claire <claire.perrin@gmail.com>", "Entretien", body)).company is None
+
+
+def test_a_cabinet_writing_for_its_client_names_the_client() -> None:
+    """A recruiter of a cabinet with its own domain: the employer is the client it recruits for."""
+    body = ("Bonjour Camille,\n\nJe reviens vers vous au sujet du poste de Chef d'équipe que je recrute pour "
+            "notre client Papeteries Morvan. Elles ont retenu d'autres profils, je ne peux donc pas donner une "
+            "suite favorable à votre candidature.\n\nBien à vous,\nSolène Carré\nConsultante - Arbane Conseil\n")
+    evidence = classify(incoming("Solène Carré <s.carre@arbane-conseil.fr>", "Votre candidature", body),
+                        Context(me=frozenset({ME})))
+    assert (evidence.kind.value, evidence.company) == ("rejection", "Papeteries Morvan")
+
+
+def test_a_small_employer_signs_under_its_first_name_below_a_greeting() -> None:
+    """A short reply whose last lines hold the greeting ("Bonjour Camille"), the owner's first name
+    and the shop: the shop is the employer, the greeted seeker is not."""
+    body = ("Bonjour Camille\nBien reçu ton CV merci, je regarde ça et je te rappelle lundi.\nGérard\n"
+            "Fromagerie Vasseur\n")
+    evidence = classify(incoming("Gérard <gerard.vasseur63@gmail.com>", "RE: Poste de vendeur", body),
+                        Context(me=frozenset({ME})))
+    assert evidence.company == "Fromagerie Vasseur"
+
+
+def test_a_business_named_only_in_the_quoted_application() -> None:
+    """The owner answers from a personal mailbox and names no business: the seeker's quoted
+    application does ("chez Carrosserie Dumont")."""
+    body = ("Bonjour,\nDésolée, le poste a été pourvu la semaine dernière. Je garde votre CV.\nBonne continuation\n"
+            "Martine\n\nLe mar. 4 mars 2025 à 18:00, Camille Durand <camille.durand@gmail.com> a écrit :\n"
+            "> Bonjour,\n> Je vous propose ma candidature pour le poste de carrossier chez Carrosserie Dumont.\n"
+            "> Cordialement,\n> Camille Durand\n")
+    evidence = classify(incoming("Martine R <martine.r1960@orange.fr>", "RE: Poste de carrossier", body),
+                        Context(me=frozenset({ME})))
+    assert (evidence.kind.value, evidence.company) == ("rejection", "Carrosserie Dumont")
+
+
+@pytest.mark.parametrize(("body", "company"), [
+    ("Bonjour,\nJe vous propose ma candidature pour le poste de vendeur chez Boulangerie Thiers. Mon CV est "
+     "en pièce jointe.\nCordialement,\nCamille Durand\n", "Boulangerie Thiers"),
+    # the seeker's past work is no employer of this application
+    ("Bonjour,\nPendant trois ans, j'ai travaillé comme vendeur chez Boulangerie Thiers. Je vous propose ma "
+     "candidature pour votre annonce.\nCordialement,\nCamille Durand\n", None),
+])
+def test_the_seekers_letter_names_the_business_it_applies_to(body: str, company: str | None) -> None:
+    message = mail(ME, "Poste de vendeur", body, to="Paul <paul.thiers@gmail.com>")
+    evidence = classify(message, Context(me=frozenset({ME})))
+    assert (evidence.kind.value, evidence.company) == ("application", company)
+
+
+@pytest.mark.parametrize("name", ["Bonne continuation", "Cheers", "Bien à vous", "RIB", "EHPAD", "Boulangerie"])
+def test_sign_offs_papers_and_a_trade_alone_are_no_employer(name: str) -> None:
+    assert not acceptable(name)
+
+
+def test_signature_names_read_a_first_name_at_a_business_and_skip_sentences() -> None:
+    assert list(signature_names("Thanks!\nClaire @ The Harbour Arms Hotel", "Claire Byrne")) == [
+        "The Harbour Arms Hotel"]
+    assert list(signature_names("Ne vous découragez pas\nSe désinscrire\nPressing Lumière", "")) == [
+        "Pressing Lumière"]
