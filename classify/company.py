@@ -207,6 +207,13 @@ def _client(texts: _Texts) -> str | None:
     return next((name for name in clients if not looks_like_person(name)), None)
 
 
+def _recruiting_firm(label: str, display: str) -> bool:
+    """A recruiting firm's own domain or name ("northpoint-recruitment.co.uk", "Hemera Recrutement"),
+    whose mail speaks of its client the way a staffing agency's does ("the role with Calder")."""
+    spelled = f"{letters(label)} {fold(display)}"
+    return any(word in spelled for word in extraction().recruiting_firm_words)
+
+
 def _on_behalf(texts: _Texts) -> str | None:
     """The employer a recruiter or a cabinet writes for, whoever sends ("le poste que je recrute
     pour notre client Groupe Ferval", "the role you advertised on behalf of Calder Engineering"):
@@ -260,8 +267,9 @@ def _domain_finders(facts: Facts, party: Address, texts: _Texts) -> list[tuple[s
     displayed = _display_names(party, texts, with_local=True)
     display = next(iter(displayed), None)
     spelled = lambda: (*_phrases(texts.new, phrases), *_signatures(texts, party), *_spans(texts))  # noqa: E731
+    client = (lambda: _client(texts)) if _recruiting_firm(label, party.name) else (lambda: _on_behalf(texts))
     finders: list[tuple[str, Finder]] = [
-        ("client", lambda: _on_behalf(texts)),
+        ("client", client),
         ("display-name=domain", lambda: _expand(_matching(displayed, label, texts, INSIDE), texts)),
         ("text=domain", lambda: _matching(spelled(), label, texts, PREFIX, STRONG_COVERAGE)),
         ("display-name", lambda: display),

@@ -281,8 +281,8 @@ def registrable_label(domain: str) -> str:
 def _suffix_size(labels: Sequence[str]) -> int:
     """How many trailing labels are a public or reserved suffix (at least the TLD)."""
     tables = extraction()
-    if ".".join(labels[-2:]) in tables.reserved_domains:
-        return 2
+    if ".".join(labels[-2:]) in tables.reserved_domains or (len(labels) > 2 and labels[-2] in tables.reserved_tlds):
+        return 2  # "lumenor.example.ca": a documentation name under a country's TLD is a suffix too
     if labels and labels[-1] in tables.reserved_tlds:
         return 1
     listed = len(organizational_domain(".".join(labels)).split(".")) - 1 if len(labels) > 1 else 1

@@ -109,6 +109,7 @@ class Extraction:
     board_company: tuple[re.Pattern[str], ...]
     client_company: tuple[re.Pattern[str], ...]
     on_behalf_company: tuple[re.Pattern[str], ...]
+    recruiting_firm_words: tuple[str, ...]
     sign_off_company: tuple[re.Pattern[str], ...]
     subject_prefixes: re.Pattern[str]
     subject_positions: tuple[re.Pattern[str], ...]
@@ -256,6 +257,7 @@ def extraction() -> Extraction:
         board_company=_compile_all(data["company"]["job_board"], re.M),
         client_company=_compile_all(data["company"]["client"]),
         on_behalf_company=_compile_all(data["company"]["on_behalf"]),
+        recruiting_firm_words=tuple(data["company"]["recruiting_firm_words"]),
         sign_off_company=_compile_all(data["company"]["sign_off"], re.M),
         subject_prefixes=re.compile(position["subject_prefixes"], re.I),
         subject_positions=_compile_all(position["subject_patterns"]),

@@ -496,6 +496,7 @@ def test_an_nhs_trust_domain_is_its_own_label() -> None:
     ("lumenor.example", "lumenor"),
     ("rh.lumenor.test", "lumenor"),
     ("careers.nordicair.example.com", "nordicair"),
+    ("emplois.lumenor.example.ca", "lumenor"),
     ("example.org", ""),
     ("localhost", ""),
     ("rh.acme.com.mx", "acme"),
@@ -767,3 +768,21 @@ def test_signature_names_read_a_first_name_at_a_business_and_skip_sentences() ->
         "The Harbour Arms Hotel"]
     assert list(signature_names("Ne vous découragez pas\nSe désinscrire\nPressing Lumière", "")) == [
         "Pressing Lumière"]
+
+
+@pytest.mark.parametrize(("sender", "body", "company"), [
+    # a recruiting firm's domain: the role "with" its client
+    ("Tom Price <tom@redline-recruitment.co.uk>",
+     "Hi Sam,\n\nJust an update on the Forklift Driver role with Ashby Cold Store. Unfortunately they've "
+     "decided to go with another candidate.\n\nCheers,\nTom Price\nConsultant | Redline Recruitment\n",
+     "Ashby Cold Store"),
+    # whoever sends: "le poste … que je recrute pour X"
+    ("Grégoire Lamy <g.lamy@lamy-partners.fr>",
+     "Bonjour,\n\nVotre profil a retenu mon attention pour le poste de Technicien SAV que je recrute pour "
+     "Froid Industriel Morel. Je vous propose un entretien téléphonique jeudi à 10h.\n\nGrégoire Lamy\n"
+     "Lamy Partners\n", "Froid Industriel Morel"),
+])
+def test_a_recruiter_names_the_client_it_recruits_for(sender: str, body: str, company: str) -> None:
+    evidence = classify(incoming(sender, "Votre candidature", body), Context(me=frozenset({ME})))
+    assert evidence.kind.value in {"rejection", "interview"}
+    assert evidence.company == company
