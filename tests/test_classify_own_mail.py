@@ -51,3 +51,20 @@ def test_an_application_shown_by_subject_wording_or_cv_is_put_to_the_model(
     message = mail(ME, subject, body, to="contact@boulangerie-moreau.fr", attachment=attachment)
     reading = read(message, Context(me=frozenset({ME})))
     assert reading.closed is None or not reading.closed.reason.startswith("no-application-in-sight")
+
+
+@pytest.mark.parametrize(("subject", "body", "attachment"), [
+    # a degree's application, with the CV a school asks for
+    ("MSc application documents", "Dear Admissions,\nPlease find attached my application documents for the MSc "
+     "in Logistics Management (September intake), including my CV and transcripts.\nYours sincerely,\nCamille",
+     "CV_camille.pdf"),
+    # a CV shown to a mentor for comments
+    ("New CV", "Hi Gareth,\nThanks again for all the advice last week. I've redone my CV in the British format, "
+     "it's attached - any comments welcome!\nCamille", "CV_camille.pdf"),
+    ("Mon CV refait", "Coucou Inès,\nVoici mon CV refait avec la nouvelle mise en page. Tes remarques sont les "
+     "bienvenues avant que je l'envoie !\nBises", "CV_camille.pdf"),
+])
+def test_the_seekers_cv_sent_for_something_else_than_a_job_is_no_application(
+        subject: str, body: str, attachment: str) -> None:
+    message = mail(ME, subject, body, to=FRIEND, attachment=attachment)
+    assert classify(message, Context(me=frozenset({ME}))).kind is Kind.NONE

@@ -35,6 +35,7 @@ from carnet.classify.rules.phrases import (
     NoJobWords,
     OfferPhrases,
     OtherApplication,
+    OwnOtherApplication,
     PersonalPhrases,
     RejectionPhrases,
 )
@@ -47,7 +48,7 @@ RULES: dict[str, type[Rule]] = {
         TrackingSystemSender, CalendarInvite, PersonalSender, DeliveryReport, ApplicationWording,
         ApplicationSubject, CvAttachment, NotApplicationWording, OutgoingReply,
         PersonalRecipient, ColdOutreach, NotAddressed, GreetingToMany, NoJobWords, NoApplicationInSight,
-        OtherApplication,
+        OwnOtherApplication, OtherApplication,
     )
 }
 CHAIN = tuple(RULES)

@@ -266,3 +266,22 @@ class OtherApplication(CueUnless):
     cue = "other_context"
     unless = "own_job_words"
     weight = 0.9
+
+
+class OwnOtherApplication(Rule):
+    """The seeker's own application for something else than a job: "my application documents
+    for the MSc, including my CV", "ma candidature au Master 2", a tenant's file. The text
+    names that other context and none of a job's own words, and its subject names no job's
+    title ("Application – Admissions Officer" is a job's): a gate, as a CV and "please find
+    attached" would otherwise read as an application to an employer."""
+
+    name = "own-other-application"
+    gate = True
+    direction = "outgoing"
+
+    def signals(self, facts: Facts) -> Iterator[Signal]:
+        subject = flat(facts.subject)
+        text = f"{subject} .\n{facts.text}"
+        found = _found(text, "other_context")
+        if found and not _found(text, "own_job_words") and not has_title_word(subject):
+            yield Signal(Kind.NONE, 1.0, f"{self.name}: {found.group(0)[:50]}", True)
