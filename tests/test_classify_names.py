@@ -6,7 +6,7 @@ from email.message import EmailMessage
 
 import pytest
 from carnet.classify import classify
-from carnet.classify.company import _domain_name, acceptable
+from carnet.classify.company import _display_names, _domain_name, _Texts, acceptable
 from carnet.classify.evidence import Context, Evidence
 from carnet.classify.mailbox import mailbox_name, without_places
 from carnet.classify.names import (
@@ -27,7 +27,7 @@ from carnet.classify.signature import signature_names
 from carnet.classify.sites import places_in, without_site
 from carnet.classify.tables import extraction
 from carnet.classify.written import as_written
-from carnet.ingest.message import Message
+from carnet.ingest.message import Address, Message
 from carnet.ingest.parse import parse_message
 
 from tests.test_classify_rules import ME, incoming, mail
@@ -786,3 +786,30 @@ def test_a_recruiter_names_the_client_it_recruits_for(sender: str, body: str, co
     evidence = classify(incoming(sender, "Votre candidature", body), Context(me=frozenset({ME})))
     assert evidence.kind.value in {"rejection", "interview"}
     assert evidence.company == company
+
+
+@pytest.mark.parametrize(("sender", "subject", "body", "company"), [
+    # a GEIQ: the member firm that interviews
+    ("Sonia Leroux <s.leroux@geiq-industrie35.fr>", "Entretien chez Tôlerie Hamon",
+     "Bonjour,\nAu nom du GEIQ Industrie 35, je vous informe que l'entreprise adhérente Tôlerie Hamon souhaite "
+     "vous rencontrer mardi à 10h pour le contrat de professionnalisation de soudeur.\nSonia Leroux\n",
+     "Tôlerie Hamon"),
+    # a CFA passing on the employer's decision
+    ("CFA des Métiers de Rennes <entreprises@cfa-rennes.fr>", "Votre contrat d'apprentissage avec Boucherie Gallais",
+     "Bonjour,\nFélicitations ! L'entreprise Boucherie Gallais nous a confirmé son accord pour vous embaucher en "
+     "contrat d'apprentissage, à compter du lundi 1er septembre.\nLe service relations entreprises\n",
+     "Boucherie Gallais"),
+    # a temp agency of the registry: the mission "chez" its client
+    ("Lucie <lucie.morel@synergie.fr>", "Dispo lundi ?",
+     "Salut,\nj'ai une mission pour toi : cariste chez Conserverie Kerlouan à Douarnenez, à partir de lundi, "
+     "12,20 € de l'heure. Le client t'a validé, si tu es OK je prépare le contrat.\nLucie\n",
+     "Conserverie Kerlouan"),
+])
+def test_a_go_between_names_the_firm_that_hires(sender: str, subject: str, body: str, company: str) -> None:
+    evidence = classify(incoming(sender, subject, body), Context(me=frozenset({ME})))
+    assert evidence.company == company
+
+
+def test_early_careers_is_a_team_of_the_employer() -> None:
+    assert _display_names(Address("Marlow & Finch Early Careers", "earlycareers@marlowfinch.co.uk"),
+                          _Texts("Assessment centre", "", "", ""), with_local=False) == ["Marlow & Finch"]
