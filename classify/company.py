@@ -271,12 +271,12 @@ def _domain_finders(facts: Facts, party: Address, texts: _Texts) -> list[tuple[s
     finders: list[tuple[str, Finder]] = [
         ("client", client),
         ("display-name=domain", lambda: _expand(_matching(displayed, label, texts, INSIDE), texts)),
-        ("text=domain", lambda: _matching(spelled(), label, texts, PREFIX, STRONG_COVERAGE)),
+        ("text=domain", lambda: _headed(_matching(spelled(), label, texts, PREFIX, STRONG_COVERAGE), texts)),
         ("display-name", lambda: display),
         ("text~group", lambda: _matching(_spans(texts), label, texts, INSIDE) if _group_label(label) else None),
         ("domain-words", lambda: _domain_words(label, texts)),
         ("signature~domain", lambda: _matching(_signatures(texts, party), label, texts, INSIDE)),
-        ("text~domain", lambda: _matching(_spans(texts), label, texts, INSIDE)),
+        ("text~domain", lambda: _headed(_matching(_spans(texts), label, texts, INSIDE), texts)),
     ]
     institution = ("institution", lambda: _institution(party, label, texts))
     if facts.outgoing:
@@ -399,10 +399,16 @@ def _legal_form(line: str, after: str) -> bool:
     return any(w in extraction().legal_suffixes for w in words)
 
 
+def _headed(name: str | None, texts: _Texts) -> str | None:
+    """A place a public body's domain spells, with the head the text writes before it
+    ("Montclair" at ch-montclair.fr → "Centre hospitalier de Montclair")."""
+    return _with_head(name, f"{texts.subject}\n{texts.whole}") if name else None
+
+
 def _with_head(name: str, text: str) -> str:
     """"Loire-Atlantique" → "Département de Loire-Atlantique" when the text writes it so."""
     heads = "|".join(extraction().institution_heads)
-    pattern = rf"\b((?i:{heads})\s+(?:de\s+|d['’]|du\s+|de\s+la\s+)?){re.escape(name)}\b"
+    pattern = rf"\b((?i:{heads})\s+(?:de\s+la\s+|de\s+l['’]|des\s+|de\s+|d['’]|du\s+)?){re.escape(name)}\b"
     match = re.search(pattern, text)
     return f"{match.group(1)[:1].upper()}{match.group(1)[1:]}{name}" if match else name
 

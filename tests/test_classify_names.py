@@ -813,3 +813,19 @@ def test_a_go_between_names_the_firm_that_hires(sender: str, subject: str, body:
 def test_early_careers_is_a_team_of_the_employer() -> None:
     assert _display_names(Address("Marlow & Finch Early Careers", "earlycareers@marlowfinch.co.uk"),
                           _Texts("Assessment centre", "", "", ""), with_local=False) == ["Marlow & Finch"]
+
+
+@pytest.mark.parametrize(("sender", "body", "company"), [
+    ("Direction des soins <recrutement@ch-vannieres.fr>",
+     "Bonjour,\nNous accusons bonne réception de votre candidature au poste d'infirmier de nuit au Centre "
+     "hospitalier de Vannières. Elle sera étudiée par la direction des soins.\nLe service recrutement\n",
+     "Centre hospitalier de Vannières"),
+    ("Service RH <rh@cc-valdelys.fr>",
+     "Madame,\nNous avons bien reçu votre candidature au poste d'agent d'accueil de la Communauté de communes "
+     "du Val de Lys. Elle sera examinée par le jury.\nLe service des ressources humaines\n",
+     "Communauté de communes du Val de Lys"),
+])
+def test_a_public_body_named_by_its_place_keeps_its_head(sender: str, body: str, company: str) -> None:
+    """The domain spells the place ("ch-vannieres"); the text writes the body whole."""
+    evidence = classify(incoming(sender, "Votre candidature", body), Context(me=frozenset({ME})))
+    assert (evidence.kind.value, evidence.company) == ("acknowledgement", company)
