@@ -207,6 +207,17 @@ def _client(texts: _Texts) -> str | None:
     return next((name for name in clients if not looks_like_person(name)), None)
 
 
+_VIA = re.compile(r"^.+?\s+(?i:via|through|par l'interm[ée]diaire de)\s+(?P<platform>\S.*)$")
+
+
+def _platform_domain(display: str, label: str) -> bool:
+    """"X via eSignéo" from esigneo.eu: the sender's domain spells the platform the display
+    name says the mail came through, so it names no employer."""
+    via = _VIA.match(display.strip())
+    platform, spelled = (letters(via.group("platform")), letters(label)) if via else ("", "")
+    return bool(platform and spelled) and (platform in spelled or spelled in platform)
+
+
 def _recruiting_firm(label: str, display: str) -> bool:
     """A recruiting firm's own domain or name ("northpoint-recruitment.co.uk", "Hemera Recrutement"),
     whose mail speaks of its client the way a staffing agency's does ("the role with Calder")."""
@@ -268,6 +279,12 @@ def _domain_finders(facts: Facts, party: Address, texts: _Texts) -> list[tuple[s
     display = next(iter(displayed), None)
     spelled = lambda: (*_phrases(texts.new, phrases), *_signatures(texts, party), *_spans(texts))  # noqa: E731
     client = (lambda: _client(texts)) if _recruiting_firm(label, party.name) else (lambda: _on_behalf(texts))
+    if _platform_domain(party.name, label):
+        # "Kerlann Informatique via eSignéo" <notifications@esigneo.eu>: the domain is the platform's
+        displayed = [name for name in displayed if letters(name) not in letters(label)]
+        display = next(iter(displayed), None)
+        return [("client", client), ("display-name", lambda: display),
+                ("phrase", lambda: _phrase(texts.new)), ("business", lambda: _business(texts, facts.outgoing))]
     finders: list[tuple[str, Finder]] = [
         ("client", client),
         ("display-name=domain", lambda: _expand(_matching(displayed, label, texts, INSIDE), texts)),

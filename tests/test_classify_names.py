@@ -829,3 +829,13 @@ def test_a_public_body_named_by_its_place_keeps_its_head(sender: str, body: str,
     """The domain spells the place ("ch-vannieres"); the text writes the body whole."""
     evidence = classify(incoming(sender, "Votre candidature", body), Context(me=frozenset({ME})))
     assert (evidence.kind.value, evidence.company) == ("acknowledgement", company)
+
+
+def test_a_platform_the_mail_came_through_is_not_the_employer() -> None:
+    """"X via <platform>" from the platform's own domain: the domain spells the platform, the
+    display name the employer."""
+    body = ("Bonjour,\nAudrey vous invite à signer le document « Contrat de travail - Technicienne réseau ».\n"
+            "Consulter et signer le document\nSignaprim - signature électronique\n")
+    evidence = classify(incoming("Brévanne Télécom via Signaprim <notifications@signaprim.eu>",
+                                 "Audrey vous invite à signer : Contrat de travail", body), Context(me=frozenset({ME})))
+    assert evidence.company == "Brévanne Télécom"
