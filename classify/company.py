@@ -157,9 +157,11 @@ def _job_title(name: str) -> bool:
     Monzo"): a name ending with a job's word is the job, not the employer; a field's word
     ends names ("Harbour Analytics"), and so does a trade no job is ("Lucas Transports")."""
     tables = extraction()
-    last = fold(name.split()[-1]) if name.split() else ""
-    return len(name.split()) > 1 and last in tables.title_words and last not in tables.field_words \
-        and last not in tables.business_tails
+    words = [fold(w) for w in name.split()]
+    if len(words) < 2 or words[0] in tables.business_heads:
+        return False  # "Quincaillerie Barbier": a trade's head makes the name a business's
+    return words[-1] in tables.title_words and words[-1] not in tables.field_words \
+        and words[-1] not in tables.business_tails
 
 
 def _addressed_person(name: str) -> bool:
@@ -174,7 +176,7 @@ def _relay_finders(facts: Facts, party: Address, relay: Relay,
     patterns = (*relay.subject_patterns, *relay.body_patterns)
     if relay.kind == "job_board":
         boards = (*patterns, *extraction().board_company)
-        return [("board-layout", lambda: _phrase([texts.full], boards)),
+        return [("board-layout", lambda: _phrase([_before_suggestions(texts.full)], boards)),
                 ("phrase", lambda: _phrase(texts.new)),
                 ("business", lambda: _business(texts, facts.outgoing))]
     if relay.kind == "agency":
@@ -188,6 +190,15 @@ def _relay_finders(facts: Facts, party: Address, relay: Relay,
         ("signature", lambda: next(signature_names(texts.full, party.name), None)),
         ("business", lambda: _business(texts, facts.outgoing)),
     ]
+
+
+def _before_suggestions(text: str) -> str:
+    """A job board's mail down to its suggestions of other jobs ("Offres similaires…"), whose
+    cards name other employers, or places."""
+    heads = extraction().suggestion_heads
+    lines = text.splitlines()
+    end = next((i for i, line in enumerate(lines) if fold(line.strip()).startswith(heads)), len(lines))
+    return "\n".join(lines[:end])
 
 
 def _signed(texts: _Texts, displayed: str | None) -> str | None:

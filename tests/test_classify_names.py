@@ -839,3 +839,29 @@ def test_a_platform_the_mail_came_through_is_not_the_employer() -> None:
     evidence = classify(incoming("Brévanne Télécom via Signaprim <notifications@signaprim.eu>",
                                  "Audrey vous invite à signer : Contrat de travail", body), Context(me=frozenset({ME})))
     assert evidence.company == "Brévanne Télécom"
+
+
+@pytest.mark.parametrize(("sender", "body", "company"), [
+    ("France Travail <ne-pas-repondre@francetravail.fr>",
+     "Bonjour,\n\nVous avez postulé le 11/09/2026 à l'offre n° 112233E :\nTechnicien méthodes (H/F) - Brasselot "
+     "Usinage\n\nVotre candidature a été transmise au recruteur.\n", "Brasselot Usinage"),
+    ("Jobijoba <alerte@jobijoba.com>",
+     "Bonjour,\n\nVotre candidature a bien été transmise au recruteur pour l'offre suivante :\n\nCaviste H/F\n"
+     "Cave des Halles Vernon\nVernon (27)\n\nMerci d'utiliser Jobijoba.\n", "Cave des Halles Vernon"),
+])
+def test_a_job_boards_card_names_the_employer(sender: str, body: str, company: str) -> None:
+    evidence = classify(incoming(sender, "Votre candidature", body), Context(me=frozenset({ME})))
+    assert (evidence.kind.value, evidence.company) == ("application", company)
+
+
+def test_a_job_boards_suggestions_name_no_employer() -> None:
+    body = ("Votre candidature a bien été envoyée.\n\nAssistant dentaire H/F\nCabinet Dentaire Lumière\n"
+            "Bordeaux (33)\n\nOffres similaires près de Bordeaux (33)\nVendeur conseil H/F — Pessac\n"
+            "Agent d'accueil — Talence\n")
+    evidence = classify(incoming("Indeed <indeedapply@indeed.com>", "Candidature envoyée", body),
+                        Context(me=frozenset({ME})))
+    assert evidence.company == "Cabinet Dentaire Lumière"
+
+
+def test_a_business_named_after_a_trade_is_no_job_title() -> None:
+    assert acceptable("Quincaillerie Barbier") and not acceptable("Senior Barbier")
