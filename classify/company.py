@@ -18,6 +18,7 @@ its source (kept in the evidence's reasons):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -113,7 +114,33 @@ def rule_company(facts: Facts) -> Company | None:
         finders = _domain_finders(facts, party, texts)
     found = next((Company(n, source) for source, find in finders if (n := find()) and acceptable(n, facts.relay)),
                  None)
-    return Company(as_written(found.name, f"{texts.subject}\n{texts.whole}"), found.source) if found else None
+    if found is None:
+        return None
+    written = f"{texts.subject}\n{texts.whole}"
+    return Company(as_written(_fuller(found.name, written), written), found.source)
+
+
+_GROUP_TAILS = frozenset({"group", "groupe", "studio", "studios", "services"})
+
+
+def _fuller(name: str, text: str) -> str:
+    """The name as the text writes it whole, when it writes it so at least as often as alone:
+    "Halvorsen" (a tenant, a display name) → "Halvorsen Group", "Perrin" → "Maçonnerie
+    Perrin". Only a group's or a trade's word joins it, never a site ("Électrika Mérignac")."""
+    heads = extraction().business_heads | {"groupe"}
+    fuller: Counter[str] = Counter()
+    alone = 0
+    for match in re.finditer(rf"(?:(?P<head>[A-ZÀ-Ý][\w-]+)[ ]+)?(?<![\w-]){re.escape(name)}(?![\w-])"
+                             rf"(?:[ ]+(?P<tail>[A-ZÀ-Ý][\w-]+))?", text):
+        head, tail = match.group("head"), match.group("tail")
+        if head and fold(head) in heads and fold(name.split()[0]) not in heads:
+            fuller[f"{head} {name}"] += 1
+        elif tail and fold(tail) in _GROUP_TAILS and fold(name.split()[-1]) not in _GROUP_TAILS:
+            fuller[f"{name} {tail}"] += 1
+        else:
+            alone += 1
+    best = fuller.most_common(1)
+    return best[0][0] if best and best[0][1] >= alone else name
 
 
 _FIELD_LABEL = re.compile(

@@ -865,3 +865,13 @@ def test_a_job_boards_suggestions_name_no_employer() -> None:
 
 def test_a_business_named_after_a_trade_is_no_job_title() -> None:
     assert acceptable("Quincaillerie Barbier") and not acceptable("Senior Barbier")
+
+
+def test_the_name_is_kept_as_the_text_writes_it_whole() -> None:
+    """A tenant's or a display name's short form ("Marrow") is the text's "Marrow Group" when the
+    text writes it so; a site after it is not part of it."""
+    body = ("Dear Camille,\nThank you for applying to the Data Analyst position at Marrow Group. We have received "
+            "your application.\nBest regards,\nMarrow Group Talent Acquisition\n")
+    evidence = classify(incoming("Marrow <marrow@myworkday.com>", "Thank you for applying", body),
+                        Context(me=frozenset({ME})))
+    assert evidence.company == "Marrow Group"
