@@ -552,8 +552,8 @@ def test_a_job_boards_table_cells_are_read_as_label_and_value() -> None:
             "<tr><td>Intitulé</td><td>Aide-soignant de nuit (H/F)</td></tr>"
             "<tr><td>Employeur</td><td>Centre hospitalier de Lanvaudan</td><td>Type</td><td>CDI</td></tr>"
             "<tr><td>Lieu de travail</td><td>56 - LORIENT</td></tr></table>")
-    evidence = classify(_html_mail("France Travail <ne-pas-repondre@francetravail.fr>",
-                                   "Confirmation de votre candidature", html), Context(me=frozenset({ME})))
+    evidence = evidence_of(_html_mail("France Travail <ne-pas-repondre@francetravail.fr>",
+                                      "Confirmation de votre candidature", html))
     assert (evidence.kind.value, evidence.company, evidence.position) == (
         "application", "Centre hospitalier de Lanvaudan", "Aide-soignant de nuit")
 
@@ -561,8 +561,8 @@ def test_a_job_boards_table_cells_are_read_as_label_and_value() -> None:
 def test_a_plain_text_table_writes_each_label_above_its_value() -> None:
     body = ("Ta candidature a bien été envoyée.\n\nOffre\nStage - Assistant chef de produit textile (F/H)\n\n"
             "Entreprise\nDecathlon\n\nType\nStage · 6 mois\n")
-    evidence = classify(incoming("JobTeaser <notifications@jobteaser.com>", "Ta candidature a été transmise",
-                                 body), Context(me=frozenset({ME})))
+    evidence = evidence_of(incoming("JobTeaser <notifications@jobteaser.com>", "Ta candidature a été transmise",
+                                    body))
     assert (evidence.kind.value, evidence.company) == ("application", "Decathlon")
 
 
@@ -718,8 +718,7 @@ def test_a_cabinet_writing_for_its_client_names_the_client() -> None:
     body = ("Bonjour Camille,\n\nJe reviens vers vous au sujet du poste de Chef d'équipe que je recrute pour "
             "notre client Papeteries Morvan. Elles ont retenu d'autres profils, je ne peux donc pas donner une "
             "suite favorable à votre candidature.\n\nBien à vous,\nSolène Carré\nConsultante - Arbane Conseil\n")
-    evidence = classify(incoming("Solène Carré <s.carre@arbane-conseil.fr>", "Votre candidature", body),
-                        Context(me=frozenset({ME})))
+    evidence = evidence_of(incoming("Solène Carré <s.carre@arbane-conseil.fr>", "Votre candidature", body))
     assert (evidence.kind.value, evidence.company) == ("rejection", "Papeteries Morvan")
 
 
@@ -728,8 +727,7 @@ def test_a_small_employer_signs_under_its_first_name_below_a_greeting() -> None:
     and the shop: the shop is the employer, the greeted seeker is not."""
     body = ("Bonjour Camille\nBien reçu ton CV merci, je regarde ça et je te rappelle lundi.\nGérard\n"
             "Fromagerie Vasseur\n")
-    evidence = classify(incoming("Gérard <gerard.vasseur63@gmail.com>", "RE: Poste de vendeur", body),
-                        Context(me=frozenset({ME})))
+    evidence = evidence_of(incoming("Gérard <gerard.vasseur63@gmail.com>", "RE: Poste de vendeur", body))
     assert evidence.company == "Fromagerie Vasseur"
 
 
@@ -740,8 +738,7 @@ def test_a_business_named_only_in_the_quoted_application() -> None:
             "Martine\n\nLe mar. 4 mars 2025 à 18:00, Camille Durand <camille.durand@gmail.com> a écrit :\n"
             "> Bonjour,\n> Je vous propose ma candidature pour le poste de carrossier chez Carrosserie Dumont.\n"
             "> Cordialement,\n> Camille Durand\n")
-    evidence = classify(incoming("Martine R <martine.r1960@orange.fr>", "RE: Poste de carrossier", body),
-                        Context(me=frozenset({ME})))
+    evidence = evidence_of(incoming("Martine R <martine.r1960@orange.fr>", "RE: Poste de carrossier", body))
     assert (evidence.kind.value, evidence.company) == ("rejection", "Carrosserie Dumont")
 
 
@@ -754,7 +751,7 @@ def test_a_business_named_only_in_the_quoted_application() -> None:
 ])
 def test_the_seekers_letter_names_the_business_it_applies_to(body: str, company: str | None) -> None:
     message = mail(ME, "Poste de vendeur", body, to="Paul <paul.thiers@gmail.com>")
-    evidence = classify(message, Context(me=frozenset({ME})))
+    evidence = evidence_of(message)
     assert (evidence.kind.value, evidence.company) == ("application", company)
 
 
@@ -783,7 +780,7 @@ def test_signature_names_read_a_first_name_at_a_business_and_skip_sentences() ->
      "Lamy Partners\n", "Froid Industriel Morel"),
 ])
 def test_a_recruiter_names_the_client_it_recruits_for(sender: str, body: str, company: str) -> None:
-    evidence = classify(incoming(sender, "Votre candidature", body), Context(me=frozenset({ME})))
+    evidence = evidence_of(incoming(sender, "Votre candidature", body))
     assert evidence.kind.value in {"rejection", "interview"}
     assert evidence.company == company
 
@@ -806,7 +803,7 @@ def test_a_recruiter_names_the_client_it_recruits_for(sender: str, body: str, co
      "Conserverie Kerlouan"),
 ])
 def test_a_go_between_names_the_firm_that_hires(sender: str, subject: str, body: str, company: str) -> None:
-    evidence = classify(incoming(sender, subject, body), Context(me=frozenset({ME})))
+    evidence = evidence_of(incoming(sender, subject, body))
     assert evidence.company == company
 
 
@@ -827,7 +824,7 @@ def test_early_careers_is_a_team_of_the_employer() -> None:
 ])
 def test_a_public_body_named_by_its_place_keeps_its_head(sender: str, body: str, company: str) -> None:
     """The domain spells the place ("ch-vannieres"); the text writes the body whole."""
-    evidence = classify(incoming(sender, "Votre candidature", body), Context(me=frozenset({ME})))
+    evidence = evidence_of(incoming(sender, "Votre candidature", body))
     assert (evidence.kind.value, evidence.company) == ("acknowledgement", company)
 
 
@@ -836,8 +833,8 @@ def test_a_platform_the_mail_came_through_is_not_the_employer() -> None:
     display name the employer."""
     body = ("Bonjour,\nAudrey vous invite à signer le document « Contrat de travail - Technicienne réseau ».\n"
             "Consulter et signer le document\nSignaprim - signature électronique\n")
-    evidence = classify(incoming("Brévanne Télécom via Signaprim <notifications@signaprim.eu>",
-                                 "Audrey vous invite à signer : Contrat de travail", body), Context(me=frozenset({ME})))
+    evidence = evidence_of(incoming("Brévanne Télécom via Signaprim <notifications@signaprim.eu>",
+                                    "Audrey vous invite à signer : Contrat de travail", body))
     assert evidence.company == "Brévanne Télécom"
 
 
@@ -850,7 +847,7 @@ def test_a_platform_the_mail_came_through_is_not_the_employer() -> None:
      "Cave des Halles Vernon\nVernon (27)\n\nMerci d'utiliser Jobijoba.\n", "Cave des Halles Vernon"),
 ])
 def test_a_job_boards_card_names_the_employer(sender: str, body: str, company: str) -> None:
-    evidence = classify(incoming(sender, "Votre candidature", body), Context(me=frozenset({ME})))
+    evidence = evidence_of(incoming(sender, "Votre candidature", body))
     assert (evidence.kind.value, evidence.company) == ("application", company)
 
 
@@ -858,8 +855,7 @@ def test_a_job_boards_suggestions_name_no_employer() -> None:
     body = ("Votre candidature a bien été envoyée.\n\nAssistant dentaire H/F\nCabinet Dentaire Lumière\n"
             "Bordeaux (33)\n\nOffres similaires près de Bordeaux (33)\nVendeur conseil H/F — Pessac\n"
             "Agent d'accueil — Talence\n")
-    evidence = classify(incoming("Indeed <indeedapply@indeed.com>", "Candidature envoyée", body),
-                        Context(me=frozenset({ME})))
+    evidence = evidence_of(incoming("Indeed <indeedapply@indeed.com>", "Candidature envoyée", body))
     assert evidence.company == "Cabinet Dentaire Lumière"
 
 
@@ -872,6 +868,5 @@ def test_the_name_is_kept_as_the_text_writes_it_whole() -> None:
     text writes it so; a site after it is not part of it."""
     body = ("Dear Camille,\nThank you for applying to the Data Analyst position at Marrow Group. We have received "
             "your application.\nBest regards,\nMarrow Group Talent Acquisition\n")
-    evidence = classify(incoming("Marrow <marrow@myworkday.com>", "Thank you for applying", body),
-                        Context(me=frozenset({ME})))
+    evidence = evidence_of(incoming("Marrow <marrow@myworkday.com>", "Thank you for applying", body))
     assert evidence.company == "Marrow Group"
